@@ -34,6 +34,11 @@ export async function writeFileAtomic(path: string, data: string, mode: number):
   await rename(tmp, path);
 }
 
+/** Creates missing directories owner-only, but leaves an existing one (say /tmp or ~/.kube) as it is. */
+export async function makeDirIfMissing(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+}
+
 /** Reads a text file, or undefined when it does not exist (other errors are real failures). */
 export async function readIfExists(path: string): Promise<string | undefined> {
   try {
