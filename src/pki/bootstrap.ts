@@ -1,4 +1,5 @@
 // First start creates kite's PKI under DATA_DIR/tls; later starts reuse it and renew only leaves.
+import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as x509 from './x509.js';
 import { type CertificateAuthority, createCa, loadCa } from './ca.js';
@@ -60,6 +61,7 @@ export async function ensurePki(dataDir: string, options: EnsurePkiOptions = {})
     const [certPem, keyPem] = await Promise.all([readIfExists(paths.certPath), readIfExists(paths.keyPath)]);
     if (certPem !== undefined && keyPem !== undefined) {
       const authority = await loadCa(certPem, keyPem);
+      await chmod(paths.keyPath, PRIVATE_FILE_MODE);
       return { ...paths, certPem: authority.certPem, keyPem, cert: authority.cert, authority };
     }
     if (certPem !== undefined || keyPem !== undefined) {
@@ -84,7 +86,10 @@ export async function ensurePki(dataDir: string, options: EnsurePkiOptions = {})
   ): Promise<PkiCertificate> => {
     const paths = files(name);
     const existing = await loadLeaf(paths, ca, now);
-    if (existing && stillGood(existing.cert)) return existing;
+    if (existing && stillGood(existing.cert)) {
+      await chmod(paths.keyPath, PRIVATE_FILE_MODE); // a key copied in by hand may have come with looser bits
+      return existing;
+    }
     const issued = await issue();
     await writePair(paths, issued);
     generated.push(name);
