@@ -25,7 +25,8 @@ test('createCa makes a self-signed CA named kite-ca@<unix time>, valid ten years
   const node = new NodeX509(ca.certPem);
   assert.equal(node.ca, true);
   assert.equal(node.verify(node.publicKey), true);
-  assert.match(ca.keyPem, /^-----BEGIN PRIVATE KEY-----\n/);
+  assert.match(ca.keyPem, /^-----BEGIN PRIVATE KEY-----\n[^]*\n-----END PRIVATE KEY-----\n$/);
+  assert.ok(ca.certPem.endsWith('-----END CERTIFICATE-----\n'), 'PEM ends in a newline, so files concatenate');
 });
 
 test('createCa takes a name prefix', async () => {

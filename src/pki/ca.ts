@@ -8,6 +8,7 @@ import {
   privateKeyMatchesCertificate,
   randomSerialNumber,
   signingAlgorithmFor,
+  certificatePem,
 } from './keys.js';
 
 export interface CertificateAuthority {
@@ -49,7 +50,7 @@ export async function createCa(options: CreateCaOptions = {}): Promise<Certifica
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
-  return { cert, key: keys.privateKey, certPem: cert.toString('pem'), keyPem: await exportPrivateKeyPem(keys.privateKey) };
+  return { cert, key: keys.privateKey, certPem: certificatePem(cert), keyPem: await exportPrivateKeyPem(keys.privateKey) };
 }
 
 /** Loads a CA from PEM text; refuses a certificate that is not a CA or a key that does not match it. */
@@ -61,7 +62,7 @@ export async function loadCa(certPem: string, keyPem: string): Promise<Certifica
     throw new Error(`private key does not match CA certificate ${cert.subject}`);
   }
   const key = await importPrivateKeyPem(keyPem);
-  return { cert, key, certPem: cert.toString('pem'), keyPem };
+  return { cert, key, certPem: certificatePem(cert), keyPem };
 }
 
 /** SHA-256 of the DER certificate, as hex: what `openssl x509 -fingerprint -sha256` shows, without colons. */

@@ -1,7 +1,7 @@
 // Leaf certificates signed by a kite CA: the API server's serving certificate and client certificates.
 import * as x509 from './x509.js';
 import { BACKDATE_MS, type CertificateAuthority } from './ca.js';
-import { exportPrivateKeyPem, generateKeyPair, randomSerialNumber, signingAlgorithmFor } from './keys.js';
+import { certificatePem, exportPrivateKeyPem, generateKeyPair, randomSerialNumber, signingAlgorithmFor } from './keys.js';
 import { canonicalDns, canonicalIp, type SubjectAltNames } from './sans.js';
 
 export interface IssuedCertificate {
@@ -42,7 +42,7 @@ async function issueLeaf(ca: CertificateAuthority, request: LeafRequest): Promis
       ...request.extensions,
     ],
   });
-  return { cert, certPem: cert.toString('pem'), keyPem: await exportPrivateKeyPem(keys.privateKey) };
+  return { cert, certPem: certificatePem(cert), keyPem: await exportPrivateKeyPem(keys.privateKey) };
 }
 
 export interface ServingCertOptions {

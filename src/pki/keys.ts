@@ -14,7 +14,12 @@ export async function generateKeyPair(): Promise<CryptoKeyPair> {
 
 export async function exportPrivateKeyPem(key: CryptoKey): Promise<string> {
   const der = await webcrypto.subtle.exportKey('pkcs8', key);
-  return x509.PemConverter.encode(der, 'PRIVATE KEY');
+  return `${x509.PemConverter.encode(der, 'PRIVATE KEY')}\n`;
+}
+
+/** PEM text ending in a newline, like openssl writes, so files can be concatenated into bundles. */
+export function certificatePem(cert: x509.X509Certificate): string {
+  return `${cert.toString('pem')}\n`;
 }
 
 type ImportAlgorithm =
