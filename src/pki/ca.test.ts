@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { X509Certificate as NodeX509 } from 'node:crypto';
+import { generateKeyPairSync, X509Certificate as NodeX509, webcrypto } from 'node:crypto';
 import * as x509 from './x509.js';
 import { createCa, fingerprint, loadCa } from './ca.js';
 import { issueClientCert } from './certs.js';
@@ -58,4 +58,25 @@ test('fingerprint is the SHA-256 of the DER certificate', async () => {
   const ca = await createCa();
   const node = new NodeX509(ca.certPem);
   assert.equal(await fingerprint(ca.cert), node.fingerprint256.replaceAll(':', '').toLowerCase());
+});
+
+test('loadCa also takes a CA a user brings with an RSA key', async () => {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const algorithm = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+  const der = privateKey.export({ type: 'pkcs8', format: 'der' });
+  const signing = await webcrypto.subtle.importKey('pkcs8', der, algorithm, true, ['sign']);
+  const jwk = await webcrypto.subtle.exportKey('jwk', signing);
+  const verifying = await webcrypto.subtle.importKey('jwk', { kty: 'RSA', n: jwk.n, e: jwk.e }, algorithm, true, ['verify']);
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    name: 'CN=corp-ca',
+    keys: { privateKey: signing, publicKey: verifying },
+    signingAlgorithm: algorithm,
+    extensions: [new x509.BasicConstraintsExtension(true, undefined, true)],
+  });
+  const ca = await loadCa(cert.toString('pem'), keyPem);
+  const leaf = await issueClientCert(ca, { user: 'erin', groups: ['corp'] });
+  const node = new NodeX509(leaf.certPem);
+  assert.equal(node.verify(new NodeX509(ca.certPem).publicKey), true);
+  assert.equal(node.issuer, 'CN=corp-ca');
 });

@@ -52,8 +52,10 @@ export async function importPrivateKeyPem(pem: string): Promise<CryptoKey> {
   return webcrypto.subtle.importKey('pkcs8', der, algorithm, true, ['sign']);
 }
 
+export type SigningAlgorithm = { name: 'ECDSA'; hash: string } | { name: string };
+
 /** Signature parameters matching a signing key: ECDSA needs the hash named; RSA carries it in the key. */
-export function signingAlgorithmFor(key: CryptoKey): Algorithm | EcdsaParams {
+export function signingAlgorithmFor(key: CryptoKey): SigningAlgorithm {
   if (key.algorithm.name === 'ECDSA') {
     const curve = (key.algorithm as webcrypto.EcKeyAlgorithm).namedCurve;
     const hash = curve === 'P-384' ? 'SHA-384' : curve === 'P-521' ? 'SHA-512' : 'SHA-256';
@@ -61,9 +63,6 @@ export function signingAlgorithmFor(key: CryptoKey): Algorithm | EcdsaParams {
   }
   return { name: key.algorithm.name };
 }
-
-type Algorithm = { name: string };
-type EcdsaParams = { name: 'ECDSA'; hash: string };
 
 /** A positive 127-bit serial in hex, never starting with a zero byte (RFC 5280 4.1.2.2). */
 export function randomSerialNumber(): string {
