@@ -55,6 +55,7 @@ package k8s.io.api.networking.v1;
 message Ingress {
   optional ${META}.ObjectMeta metadata = 1;
   optional IngressSpec spec = 2;
+  optional IngressStatus status = 3;
 }
 message IngressSpec {
   optional IngressBackend defaultBackend = 1;
@@ -84,6 +85,18 @@ message HTTPIngressPath {
   optional string path = 1;
   optional IngressBackend backend = 2;
   optional string pathType = 3 [(ptr) = true];
+}
+message IngressStatus { optional IngressLoadBalancerStatus loadBalancer = 1; }
+message IngressLoadBalancerStatus { repeated IngressLoadBalancerIngress ingress = 1; }
+message IngressLoadBalancerIngress {
+  optional string ip = 1;
+  optional string hostname = 2;
+  repeated IngressPortStatus ports = 4;
+}
+message IngressPortStatus {
+  optional int32 port = 1 [(keep) = true];
+  optional string protocol = 2 [(keep) = true];
+  optional string error = 3 [(ptr) = true];
 }
 message IngressTLS {
   repeated string hosts = 1;

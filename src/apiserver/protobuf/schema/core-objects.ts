@@ -91,6 +91,12 @@ message LoadBalancerIngress {
   optional string ip = 1;
   optional string hostname = 2;
   optional string ipMode = 3 [(ptr) = true];
+  repeated PortStatus ports = 4;
+}
+message PortStatus {
+  optional int32 port = 1 [(keep) = true];
+  optional string protocol = 2 [(keep) = true];
+  optional string error = 3 [(ptr) = true];
 }
 
 message ResourceQuota {

@@ -38,7 +38,7 @@ message HostPathVolumeSource {
 }
 message EmptyDirVolumeSource {
   optional string medium = 1;
-  optional ${QUANTITY} sizeLimit = 2;
+  optional ${QUANTITY} sizeLimit = 2 [(ptr) = true];
 }
 message SecretVolumeSource {
   optional string secretName = 1;
@@ -121,6 +121,12 @@ message ImageVolumeSource {
 message PersistentVolumeClaim {
   optional ${META}.ObjectMeta metadata = 1;
   optional PersistentVolumeClaimSpec spec = 2;
+  optional PersistentVolumeClaimStatus status = 3;
+}
+message PersistentVolumeClaimStatus {
+  optional string phase = 1;
+  repeated string accessModes = 2;
+  map<string, ${QUANTITY}> capacity = 3;
 }
 message PersistentVolumeClaimTemplate {
   optional ${META}.ObjectMeta metadata = 1;
