@@ -2,6 +2,7 @@
 // construction with Kubernetes' validation messages, matching and printing.
 // Import from labels.ts, which also brings the parser and metav1.LabelSelector helpers.
 
+import { StatusError } from './errors.js';
 import { ErrorList, FieldPath, GoLiteral, field, root } from './field.js';
 import { isQualifiedName, isValidLabelValue } from './names.js';
 
@@ -30,10 +31,13 @@ export interface Selector {
   add(...reqs: Requirement[]): Selector;
 }
 
-/** A selector that does not parse or validate; `message` is Kubernetes' text for it. */
-export class SelectorError extends Error {
+/**
+ * A selector that does not parse or validate; `message` is Kubernetes' text for it. It is a 400
+ * BadRequest, which is what the apiserver answers for a bad `labelSelector` query parameter.
+ */
+export class SelectorError extends StatusError {
   constructor(message: string) {
-    super(message);
+    super(400, 'BadRequest', message);
     this.name = 'SelectorError';
   }
 }

@@ -1,7 +1,7 @@
 // metav1.LabelSelector (matchLabels + matchExpressions): conversion to a Selector, printing and
 // validation, as k8s.io/apimachinery/pkg/apis/meta/v1 helpers.go and validation/validation.go.
 
-import { ErrorList, FieldPath, field } from './field.js';
+import { ErrorList, FieldPath, field, goQuote } from './field.js';
 import { type Labels, type Operator, type Requirement, type Selector, SelectorError, everything, nothing, requirementErrors, selectorFromRequirements } from './label-requirement.js';
 import { isQualifiedName, isValidLabelValue } from './names.js';
 
@@ -38,7 +38,7 @@ export const labelSelectorAsSelector = (ls: LabelSelector | undefined | null): S
   const reqs: Requirement[] = matchLabels.map(([k, v]) => checked(k, '=', [v]));
   for (const expr of exprs) {
     const op = Object.prototype.hasOwnProperty.call(operatorFor, expr.operator) ? operatorFor[expr.operator as LabelSelectorOperator] : undefined;
-    if (!op) throw new SelectorError(`${JSON.stringify(expr.operator)} is not a valid label selector operator`);
+    if (!op) throw new SelectorError(`${goQuote(expr.operator)} is not a valid label selector operator`);
     reqs.push(checked(expr.key, op, expr.values));
   }
   return selectorFromRequirements(reqs);
@@ -67,7 +67,7 @@ export const labelSelectorAsMap = (ls: LabelSelector | undefined | null): Record
   if (!ls) return undefined;
   const out: Record<string, string> = { ...(ls.matchLabels ?? {}) };
   for (const expr of ls.matchExpressions ?? []) {
-    const op = JSON.stringify(expr.operator);
+    const op = goQuote(expr.operator);
     if (expr.operator === 'In') {
       if (expr.values?.length !== 1) throw new SelectorError(`operator ${op} without a single value cannot be converted into the old label selector format`);
       out[expr.key] = expr.values[0]!;
