@@ -21,12 +21,18 @@ export interface StartEtcdOptions {
   tls?: EtcdTls;
   /** How long to wait for /health; default 20 s. */
   startTimeoutMs?: number;
+  /** Reuse this data dir (kept on stop) and these ports, e.g. to restart a stopped etcd with its data. */
+  dataDir?: string;
+  clientPort?: number;
+  peerPort?: number;
 }
 
 export interface RunningEtcd {
   /** Client URL, e.g. http://127.0.0.1:40123. */
   endpoint: string;
   dataDir: string;
+  clientPort: number;
+  peerPort: number;
   pid: number;
   stop(): Promise<void>;
 }
@@ -75,8 +81,10 @@ export async function startEtcd(opts: StartEtcdOptions = {}): Promise<RunningEtc
 }
 
 async function startOnce(opts: StartEtcdOptions): Promise<RunningEtcd> {
-  const [clientPort, peerPort] = [await freePort(), await freePort()];
-  const dataDir = mkdtempSync(join(tmpdir(), 'kite-etcd-'));
+  const clientPort = opts.clientPort ?? (await freePort());
+  const peerPort = opts.peerPort ?? (await freePort());
+  const ownsDataDir = opts.dataDir === undefined;
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'kite-etcd-'));
   const scheme = opts.tls ? 'https' : 'http';
   const endpoint = `${scheme}://127.0.0.1:${clientPort}`;
   const peerUrl = `http://127.0.0.1:${peerPort}`;
@@ -132,7 +140,7 @@ async function startOnce(opts: StartEtcdOptions): Promise<RunningEtcd> {
           await exited;
         }
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
     })();
     return stopping;
   };
@@ -143,7 +151,7 @@ async function startOnce(opts: StartEtcdOptions): Promise<RunningEtcd> {
     await stop();
     throw err;
   }
-  return { endpoint, dataDir, pid: child.pid ?? -1, stop };
+  return { endpoint, dataDir, clientPort, peerPort, pid: child.pid ?? -1, stop };
 }
 
 async function waitHealthy(

@@ -47,7 +47,9 @@ export function parseEndpoints(endpoint: string): ParsedEndpoints {
     }
     if (!url.hostname) throw new Error(`etcd endpoint "${part}" has no host`);
     schemes.add(scheme);
-    hosts.push(`${scheme}://${url.hostname}:${url.port || DEFAULT_PORT}`);
+    // URL drops a scheme's default port (":443" for https), which is not etcd's default.
+    const explicitPort = /^[^/]*\/\/[^/]*:(\d+)\/?$/.exec(withScheme)?.[1];
+    hosts.push(`${scheme}://${url.hostname}:${url.port || explicitPort || DEFAULT_PORT}`);
   }
   if (schemes.size > 1) throw new Error(`etcd endpoints mix http and https: ${endpoint}`);
   return { hosts, secure: schemes.has('https') };
