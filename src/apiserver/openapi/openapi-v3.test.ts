@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { buildOpenAPIV3, PATCH_CONTENT_TYPES, serveOpenAPIV3, type ServedResource } from './openapi-v3.js';
+import { buildOpenAPIV3, OpenApiV3, PATCH_CONTENT_TYPES, serveOpenAPIV3, type ServedResource } from './openapi-v3.js';
 import type { Parameter } from './openapi-v3-paths.js';
 import type { OpenAPISchema } from './schemas.js';
 
@@ -106,4 +106,27 @@ test('serveOpenAPIV3 answers like upstream: root, immutable by hash, 301 when st
   assert.equal(serveOpenAPIV3(openapi, '/openapi/v3/apis/apps/v1', new URLSearchParams(), `"${apps.hash}"`)!.status, 304);
   assert.equal(serveOpenAPIV3(openapi, '/openapi/v3/apis/batch/v1', new URLSearchParams()), undefined);
   assert.equal(serveOpenAPIV3(openapi, '/openapi/v2', new URLSearchParams()), undefined);
+});
+
+test('OpenApiV3 builds from registry definitions: status, scale and extra subresources, virtual kinds create-only', () => {
+  const strategy = {};
+  const api = new OpenApiV3([
+    { group: 'apps', version: 'v1', kind: 'Deployment', resource: 'deployments', namespaced: true, statusStrategy: strategy, scale: { specReplicasPath: 'spec.replicas' } },
+    { group: '', version: 'v1', kind: 'Pod', resource: 'pods', namespaced: true, statusStrategy: strategy,
+      extraSubresources: [{ name: 'binding', group: '', version: 'v1', kind: 'Binding', verbs: ['create'] }] },
+    { group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectRulesReview', resource: 'selfsubjectrulesreviews', namespaced: false, virtual: true },
+  ]);
+  assert.deepEqual(Object.keys(api.root().paths).sort(), ['api/v1', 'apis/apps/v1', 'apis/authorization.k8s.io/v1']);
+  const apps = api.document('apis/apps/v1')!;
+  assert.ok(apps.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}/status']!.patch);
+  assert.deepEqual(apps.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}/scale']!.put!['x-kubernetes-group-version-kind'],
+    { group: 'autoscaling', version: 'v1', kind: 'Scale' });
+  assert.ok(apps.paths['/apis/apps/v1/namespaces/{namespace}/deployments']!.delete, 'default verbs include deletecollection');
+  const binding = api.document('api/v1')!.paths['/api/v1/namespaces/{namespace}/pods/{name}/binding']!;
+  assert.deepEqual(binding.post!['x-kubernetes-group-version-kind'], { group: '', version: 'v1', kind: 'Binding' });
+  const review = api.document('apis/authorization.k8s.io/v1')!;
+  assert.deepEqual(Object.keys(review.paths), ['/apis/authorization.k8s.io/v1/selfsubjectrulesreviews']);
+  assert.deepEqual(Object.keys(review.paths['/apis/authorization.k8s.io/v1/selfsubjectrulesreviews']!).filter((k) => k !== 'parameters'), ['post']);
+  assert.equal(api.document('apis/batch/v1'), undefined);
+  assert.equal(api.serve('/openapi/v3/apis/apps/v1', new URLSearchParams())!.status, 200);
 });

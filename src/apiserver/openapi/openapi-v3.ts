@@ -131,3 +131,66 @@ export function serveOpenAPIV3(openapi: OpenAPIV3, pathname: string, search: URL
   if (ifNoneMatch !== undefined && ifNoneMatch === etag) return { status: 304, headers: { ETag: etag, ...caching }, body: '' };
   return { status: 200, headers: { ...json, ETag: etag, ...caching }, body: doc.body };
 }
+
+/**
+ * The parts of a registry ResourceDefinition (registry/generic/resource.ts) that OpenAPI needs, typed
+ * structurally so this module does not depend on the registry. A ServedResource fits too.
+ */
+export interface ResourceDefinitionLike {
+  group: string;
+  version: string;
+  kind: string;
+  resource: string;
+  namespaced: boolean;
+  verbs?: readonly string[];
+  /** Create-only, never stored (reviews). */
+  virtual?: boolean;
+  statusStrategy?: unknown;
+  scale?: unknown;
+  extraSubresources?: readonly { name: string; group: string; version: string; kind: string; verbs: readonly string[] }[];
+  subresources?: ServedResource['subresources'];
+}
+
+const DEFAULT_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+/** Maps a resource definition to what the OpenAPI builder needs (status/scale/extra subresources included). */
+export function servedResourceOf(def: ResourceDefinitionLike): ServedResource {
+  const subresources = [...(def.subresources ?? [])];
+  const has = (name: string) => subresources.some((s) => s.subresource === name);
+  if (def.statusStrategy !== undefined && !has('status')) subresources.push({ subresource: 'status', verbs: ['get', 'patch', 'update'] });
+  if (def.scale !== undefined && !has('scale')) {
+    subresources.push({ subresource: 'scale', responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: ['get', 'patch', 'update'] });
+  }
+  for (const extra of def.extraSubresources ?? []) {
+    if (!has(extra.name)) subresources.push({ subresource: extra.name, responseKind: { group: extra.group, version: extra.version, kind: extra.kind }, verbs: extra.verbs });
+  }
+  return {
+    group: def.group, version: def.version, kind: def.kind, resource: def.resource, namespaced: def.namespaced,
+    verbs: def.verbs ?? (def.virtual ? ['create'] : DEFAULT_VERBS),
+    subresources,
+  };
+}
+
+/** The documents for a fixed set of resources, built once. */
+export class OpenApiV3 {
+  readonly built: OpenAPIV3;
+
+  constructor(resources: readonly ResourceDefinitionLike[], options: OpenAPIV3Options = {}) {
+    this.built = buildOpenAPIV3(resources.map(servedResourceOf), options);
+  }
+
+  /** GET /openapi/v3 as an object: `{ paths: { "apis/apps/v1": { serverRelativeURL } } }`. */
+  root(): { paths: Record<string, { serverRelativeURL: string }> } {
+    return JSON.parse(this.built.rootBody) as { paths: Record<string, { serverRelativeURL: string }> };
+  }
+
+  /** The document of "api/v1" or "apis/<group>/<version>" (no query string), or undefined. */
+  document(path: string): OpenAPIV3Document | undefined {
+    return this.built.groupVersions.get(path)?.document;
+  }
+
+  /** Full upstream behaviour (hash check, 301, ETag/304, cache headers); undefined means 404. */
+  serve(pathname: string, search: URLSearchParams, ifNoneMatch?: string): OpenAPIResponse | undefined {
+    return serveOpenAPIV3(this.built, pathname, search, ifNoneMatch);
+  }
+}

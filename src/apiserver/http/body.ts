@@ -1,0 +1,73 @@
+// Reading and decoding request bodies: JSON, YAML and Kubernetes protobuf, with a size limit.
+import type { IncomingMessage } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import { badRequest, requestEntityTooLarge, unsupportedMediaType } from '../../apimachinery/errors.js';
+import { decodeKubernetesProtobuf } from '../protobuf/decode.js';
+
+/** kube-apiserver's default limit for a request body (3 MiB). */
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? '0');
+  if (declared > limit) {
+    req.resume();
+    throw requestEntityTooLarge(`Request entity too large: limit is ${limit}`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      req.resume();
+      throw requestEntityTooLarge(`Request entity too large: limit is ${limit}`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+export type BodyFormat = 'json' | 'yaml' | 'protobuf';
+
+/** The media type without parameters, lowercased; an absent header means JSON (kubectl's PUT /scale). */
+export const mediaType = (header: string | undefined): string => (header ?? '').split(';')[0].trim().toLowerCase();
+
+export function bodyFormat(contentType: string | undefined): BodyFormat {
+  const type = mediaType(contentType);
+  if (type === '' || type === 'application/json' || type === '*/*') return 'json';
+  if (type === 'application/yaml' || type === 'application/x-yaml' || type === 'text/yaml') return 'yaml';
+  if (type === 'application/vnd.kubernetes.protobuf') return 'protobuf';
+  throw unsupportedMediaType(type);
+}
+
+/** Decodes a body into a plain JSON value; never throws anything but a StatusError. */
+export function decodeBody(body: Buffer, contentType: string | undefined): unknown {
+  const format = bodyFormat(contentType);
+  if (body.length === 0) throw badRequest('the request body is empty: an object is required');
+  if (format === 'protobuf') return decodeKubernetesProtobuf(body).object;
+  const text = body.toString('utf8');
+  if (format === 'yaml') {
+    try {
+      return parseYaml(text);
+    } catch (err) {
+      throw badRequest(`error converting YAML to JSON: ${(err as Error).message}`);
+    }
+  }
+  return parseJson(text);
+}
+
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
+  }
+}
+
+/** A body that must be a JSON object (not an array, string or null). */
+export function decodeObjectBody(body: Buffer, contentType: string | undefined): Record<string, unknown> {
+  const value = decodeBody(body, contentType);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw badRequest('the body of the request must be a JSON or YAML object');
+  }
+  return value as Record<string, unknown>;
+}

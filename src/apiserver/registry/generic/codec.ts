@@ -1,0 +1,48 @@
+// How objects are laid out in the store: keys per resource and namespace, JSON values without
+// resourceVersion (the store's modRevision is the resourceVersion, set on every read).
+import type { KubeObject } from '../../../apimachinery/meta.js';
+import type { KeyValue } from '../../../storage/store.js';
+import type { ResourceDefinition } from './resource.js';
+
+export const REGISTRY_ROOT = '/registry/';
+
+/** "/registry/deployments.apps/" or "/registry/pods/" for the core group. */
+export const resourcePrefix = (def: Pick<ResourceDefinition, 'group' | 'resource'>): string =>
+  `${REGISTRY_ROOT}${def.group ? `${def.resource}.${def.group}` : def.resource}/`;
+
+/** The prefix for a list: all namespaces when namespace is empty. */
+export const listPrefix = (def: Pick<ResourceDefinition, 'group' | 'resource' | 'namespaced'>, namespace: string): string =>
+  def.namespaced && namespace ? `${resourcePrefix(def)}${namespace}/` : resourcePrefix(def);
+
+export const objectKey = (def: Pick<ResourceDefinition, 'group' | 'resource' | 'namespaced'>, namespace: string, name: string): string =>
+  def.namespaced ? `${resourcePrefix(def)}${namespace}/${name}` : `${resourcePrefix(def)}${name}`;
+
+/** Transforms values on their way to and from the store (encryption at rest plugs in here). */
+export interface ValueTransformer {
+  toStorage(key: string, plain: Uint8Array): Uint8Array;
+  fromStorage(key: string, stored: Uint8Array): Uint8Array;
+}
+
+export const identityTransformer: ValueTransformer = {
+  toStorage: (_key, plain) => plain,
+  fromStorage: (_key, stored) => stored,
+};
+
+export class ObjectCodec {
+  readonly #transformer: ValueTransformer;
+  constructor(transformer: ValueTransformer = identityTransformer) {
+    this.#transformer = transformer;
+  }
+
+  encode(key: string, obj: KubeObject): Uint8Array {
+    const { resourceVersion: _omit, ...metadata } = obj.metadata;
+    return this.#transformer.toStorage(key, Buffer.from(JSON.stringify({ ...obj, metadata })));
+  }
+
+  decode(kv: KeyValue): KubeObject {
+    const plain = this.#transformer.fromStorage(kv.key, kv.value);
+    const obj = JSON.parse(Buffer.from(plain.buffer, plain.byteOffset, plain.byteLength).toString('utf8')) as KubeObject;
+    obj.metadata.resourceVersion = String(kv.modRevision);
+    return obj;
+  }
+}

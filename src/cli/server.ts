@@ -1,0 +1,49 @@
+// `kite server`: the API server (and, later, controllers, scheduler and an embedded agent).
+import type { Command } from 'commander';
+import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { startControlPlane } from '../server/control-plane.js';
+
+export const DEFAULT_DATA_DIR = process.getuid?.() === 0 ? '/var/lib/kite/server' : join(homedir(), '.kite', 'server');
+
+export function registerServerCommand(program: Command): void {
+  program
+    .command('server')
+    .description('Run the kite API server (HTTPS, client certificates, RBAC) over SQLite or etcd')
+    .option('--data-dir <dir>', 'where the database, certificates and kubeconfig live', DEFAULT_DATA_DIR)
+    .option('--https-port <port>', 'HTTPS port of the API', (v) => Number(v), 6443)
+    .option('--bind-address <addr>', 'address to listen on', '0.0.0.0')
+    .option('--datastore-endpoint <url>', 'etcd endpoint(s) (http(s)://host:2379[,...]) or memory://; default: SQLite in the data dir')
+    .option('--datastore-cafile <file>', 'CA for the etcd endpoint')
+    .option('--datastore-certfile <file>', 'client certificate for etcd')
+    .option('--datastore-keyfile <file>', 'client key for etcd')
+    .option('--tls-san <name...>', 'extra names or IPs for the serving certificate')
+    .action(async (opts: ServerFlags) => {
+      const plane = await startControlPlane({
+        dataDir: opts.dataDir,
+        httpsPort: opts.httpsPort,
+        bindAddress: opts.bindAddress,
+        datastoreEndpoint: opts.datastoreEndpoint,
+        datastoreTls: { caFile: opts.datastoreCafile, certFile: opts.datastoreCertfile, keyFile: opts.datastoreKeyfile },
+        tlsSans: opts.tlsSan ?? [],
+      });
+      const stop = async (signal: string): Promise<void> => {
+        plane.log.info({ signal }, 'shutting down');
+        await plane.stop();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop('SIGINT'));
+      process.once('SIGTERM', () => void stop('SIGTERM'));
+    });
+}
+
+interface ServerFlags {
+  dataDir: string;
+  httpsPort: number;
+  bindAddress: string;
+  datastoreEndpoint?: string;
+  datastoreCafile?: string;
+  datastoreCertfile?: string;
+  datastoreKeyfile?: string;
+  tlsSan?: string[];
+}

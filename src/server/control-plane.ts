@@ -1,0 +1,85 @@
+// Start-up of `kite server` as a chain of readiness steps: PKI -> store -> registries and watch
+// caches -> API server listening -> system namespaces -> admin kubeconfig.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pino, type Logger } from 'pino';
+import { ensurePki } from '../pki/bootstrap.js';
+import { writeKubeconfig } from '../pki/kubeconfig.js';
+import { apiserverTlsOptions } from '../pki/tls.js';
+import { unionAuthenticator } from '../apiserver/authn/authenticator.js';
+import { x509Authenticator } from '../apiserver/authn/x509.js';
+import { AuthorizerChain, systemMastersAuthorizer } from '../apiserver/authz/authorizer.js';
+import { ApiServer } from '../apiserver/server.js';
+import { openStore } from '../storage/open-store.js';
+import { startCompactor } from '../storage/compactor.js';
+import type { Store } from '../storage/store.js';
+import { buildServedResources, type ServedResources } from './served-resources.js';
+import { ensureSystemNamespaces } from './system-namespaces.js';
+
+export interface ControlPlaneOptions {
+  dataDir: string;
+  httpsPort: number;
+  bindAddress?: string;
+  datastoreEndpoint?: string;
+  datastoreTls?: { caFile?: string; certFile?: string; keyFile?: string };
+  tlsSans?: string[];
+  logLevel?: string;
+}
+
+export interface ControlPlane {
+  url: string;
+  port: number;
+  kubeconfigPath: string;
+  apiserver: ApiServer;
+  store: Store;
+  resources: ServedResources;
+  log: Logger;
+  stop(): Promise<void>;
+}
+
+export async function startControlPlane(opts: ControlPlaneOptions): Promise<ControlPlane> {
+  const log = pino({ name: 'kite-server', level: opts.logLevel ?? process.env.KITE_LOG_LEVEL ?? 'info' });
+  const started = Date.now();
+  await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
+
+  const pki = await ensurePki(opts.dataDir, { extraSans: opts.tlsSans });
+  if (pki.generated.length > 0) log.info({ generated: pki.generated }, 'certificates written');
+
+  const store = await openStore({ dataDir: opts.dataDir, endpoint: opts.datastoreEndpoint, ...opts.datastoreTls });
+  log.info({ backend: store.backend }, 'datastore open');
+  const compactor = startCompactor(store, {});
+
+  const resources = await buildServedResources(store);
+  const apiserver = new ApiServer({
+    tls: apiserverTlsOptions(pki),
+    authenticator: unionAuthenticator([x509Authenticator({ clientCaPem: pki.clientCa.certPem })]),
+    authorizer: new AuthorizerChain([systemMastersAuthorizer]),
+    resources: resources.all,
+    ready: resources.ready,
+    log: (msg, fields) => log.error(fields ?? {}, msg),
+  });
+  const port = await apiserver.listen(opts.httpsPort, opts.bindAddress ?? '0.0.0.0');
+  await resources.ready;
+  await ensureSystemNamespaces(resources);
+
+  const url = `https://127.0.0.1:${port}`;
+  const kubeconfigPath = join(opts.dataDir, 'kubeconfig.yaml');
+  await writeKubeconfig(kubeconfigPath, { server: url, caPem: pki.serverCa.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
+  log.info({ url, kubeconfig: kubeconfigPath, ms: Date.now() - started }, 'kite API server ready');
+
+  return {
+    url,
+    port,
+    kubeconfigPath,
+    apiserver,
+    store,
+    resources,
+    log,
+    stop: async () => {
+      await apiserver.close();
+      compactor.stop();
+      resources.stop();
+      await store.close();
+    },
+  };
+}

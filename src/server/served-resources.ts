@@ -1,0 +1,38 @@
+// Wires every built-in resource to the store: a registry for writes and a watch cache for
+// lists and watches, started together; `ready` resolves when every cache has its first list.
+import type { KubeObject } from '../apimachinery/meta.js';
+import { AdmissionChain } from '../apiserver/admission/admission.js';
+import { namespaceLifecycle } from '../apiserver/admission/namespace-lifecycle.js';
+import { builtinResources } from '../apiserver/registry/builtin.js';
+import { ObjectCodec, resourcePrefix } from '../apiserver/registry/generic/codec.js';
+import { RegistryStore } from '../apiserver/registry/generic/registry-store.js';
+import { ServedResource } from '../apiserver/registry/served-resource.js';
+import { Cacher } from '../storage/cacher/cacher.js';
+import type { Store } from '../storage/store.js';
+
+export interface ServedResources {
+  all: ServedResource[];
+  get(group: string, resource: string): ServedResource;
+  ready: Promise<void>;
+  stop(): void;
+}
+
+export async function buildServedResources(store: Store, codec = new ObjectCodec()): Promise<ServedResources> {
+  const byName = new Map<string, ServedResource>();
+  const lookup = (group: string, resource: string): ServedResource => {
+    const served = byName.get(`${resource}.${group}`);
+    if (!served) throw new Error(`resource ${resource}.${group} is not served`);
+    return served;
+  };
+  const admission = new AdmissionChain([namespaceLifecycle(lookup)]);
+  const all: ServedResource[] = [];
+  for (const def of builtinResources()) {
+    const registry = new RegistryStore(def, store, codec, admission);
+    const cache = new Cacher<KubeObject>({ store, prefix: resourcePrefix(def), decode: (kv) => codec.decode(kv) });
+    const served = new ServedResource(def, registry, cache);
+    byName.set(`${def.resource}.${def.group}`, served);
+    all.push(served);
+  }
+  const ready = Promise.all(all.map((s) => s.cache.start())).then(() => undefined);
+  return { all, get: lookup, ready, stop: () => all.forEach((s) => s.cache.stop()) };
+}
