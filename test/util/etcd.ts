@@ -193,6 +193,7 @@ async function isHealthyTls(endpoint: string, tls: EtcdTls): Promise<boolean> {
       ca: readFileSync(tls.caFile),
       cert: readFileSync(tls.certFile),
       key: readFileSync(tls.keyFile),
+      servername: '', // no SNI: the endpoint is an IP address (RFC 6066 forbids IPs there)
       timeout: 1000,
     }, (res) => {
       let body = '';
