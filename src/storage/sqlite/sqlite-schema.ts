@@ -47,7 +47,8 @@ const ROW = 'l.revision, l.key, l.create_revision, l.deleted, l.value';
 
 export function openDatabase(file: string): Database.Database {
   mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
+  // Fail fast when another process holds the file rather than queueing behind it.
+  const db = new Database(file, { timeout: 1000 });
   try {
     // Only takes effect before the first table exists; lets compaction hand pages back to the OS.
     db.pragma('auto_vacuum = INCREMENTAL');
