@@ -60,8 +60,9 @@ const dateTime = (description?: string): OpenAPISchema =>
 
 /** Types whose wire form differs from their declaration (custom JSON marshalling in Go). */
 const SPECIAL: Record<string, (description?: string) => OpenAPISchema> = {
+  // No `type`, like upstream's v3 documents: kubectl explain then names the field's type <Quantity>.
   'io.k8s.apimachinery.pkg.api.resource.Quantity': (description) =>
-    ({ ...(description ? { description } : {}), type: 'string', 'x-kubernetes-int-or-string': true }),
+    ({ ...(description ? { description } : {}), oneOf: [{ type: 'string' }, { type: 'number' }], 'x-kubernetes-int-or-string': true }),
   [`${META}.Time`]: dateTime,
   [`${META}.MicroTime`]: dateTime,
   'io.k8s.apimachinery.pkg.runtime.RawExtension': preserveUnknown,
@@ -72,7 +73,7 @@ const SPECIAL: Record<string, (description?: string) => OpenAPISchema> = {
 const INT_OR_STRING_SCHEMA: OpenAPISchema = {
   description: 'IntOrString holds either an int32 or a string; JSON and YAML carry whichever of the two was set, '
     + 'so a field of this type accepts a number (e.g. a port) or a name (e.g. a named port or a percentage).',
-  type: 'string', format: 'int-or-string', 'x-kubernetes-int-or-string': true,
+  oneOf: [{ type: 'integer' }, { type: 'string' }], format: 'int-or-string', 'x-kubernetes-int-or-string': true,
 };
 
 interface Module {

@@ -21,6 +21,8 @@ export interface OpenAPISchema {
   $ref?: string;
   /** Upstream's way to give a `$ref` its own description: `{ allOf: [{ $ref }], description }`. */
   allOf?: OpenAPISchema[];
+  /** Only for Quantity and IntOrString, whose JSON is one of several types (as upstream's v3 documents say). */
+  oneOf?: OpenAPISchema[];
   default?: unknown;
   'x-kubernetes-group-version-kind'?: GroupVersionKind[];
   'x-kubernetes-int-or-string'?: boolean;
