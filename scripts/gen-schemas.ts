@@ -16,7 +16,7 @@ import { SyntaxKind, getTextOfJSDocComment } from 'typescript/unstable/ast';
 import type { InterfaceDeclaration, Node, SourceFile, TypeAliasDeclaration, TypeNode } from 'typescript/unstable/ast';
 import {
   isArrayTypeNode, isIdentifier, isImportDeclaration, isImportSpecifier, isIndexSignatureDeclaration,
-  isInterfaceDeclaration, isLiteralTypeNode, isNamedImports, isPropertySignatureDeclaration, isStringLiteral,
+  isInterfaceDeclaration, isJSDoc, isLiteralTypeNode, isNamedImports, isPropertySignatureDeclaration, isStringLiteral,
   isTypeAliasDeclaration, isTypeLiteralNode, isTypeReferenceNode, isUnionTypeNode,
 } from 'typescript/unstable/ast/is';
 import type { GroupVersionKind, OpenAPISchema, SchemaFile } from '../src/apiserver/openapi/schemas.js';
@@ -138,11 +138,10 @@ function schemaName(module: string, name: string): string {
   return `${PACKAGE_OF[module] ?? `io.k8s.api.${module.replace('/', '.')}`}.${name}`;
 }
 
+/** The text of the JSDoc comment closest to a declaration: upstream's description of the type or field. */
 function describe(node: Node): string | undefined {
-  const docs = node.jsDoc;
-  if (!docs || docs.length === 0) return undefined;
-  const last = docs[docs.length - 1]! as Node & { comment?: Parameters<typeof getTextOfJSDocComment>[0] };
-  const text = getTextOfJSDocComment(last.comment)?.trim();
+  const last = node.jsDoc?.filter(isJSDoc).at(-1);
+  const text = last && getTextOfJSDocComment(last.comment)?.trim();
   return text ? text : undefined;
 }
 
@@ -191,7 +190,7 @@ class Generator {
     const special = SPECIAL[full];
     if (special) return special(description);
     if (isTypeAliasDeclaration(declaration)) {
-      return withDescription(this.typeSchema(declaration.type, module, `${full}`), description);
+      return withDescription(this.typeSchema(declaration.type, module, full), description);
     }
     if (declaration.members.length === 0) return preserveUnknown(description);
     const properties: Record<string, OpenAPISchema> = {};
