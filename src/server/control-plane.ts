@@ -10,6 +10,7 @@ import { unionAuthenticator } from '../apiserver/authn/authenticator.js';
 import { x509Authenticator } from '../apiserver/authn/x509.js';
 import { AuthorizerChain, systemMastersAuthorizer } from '../apiserver/authz/authorizer.js';
 import { ApiServer } from '../apiserver/server.js';
+import { systemMastersRules } from '../apiserver/authz/rule-resolver.js';
 import { openStore } from '../storage/open-store.js';
 import { startCompactor } from '../storage/compactor.js';
 import type { Store } from '../storage/store.js';
@@ -49,11 +50,12 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   log.info({ backend: store.backend }, 'datastore open');
   const compactor = startCompactor(store, {});
 
-  const resources = await buildServedResources(store);
+  const authorizer = new AuthorizerChain([systemMastersAuthorizer]);
+  const resources = await buildServedResources(store, { authorizer, ruleResolver: systemMastersRules });
   const apiserver = new ApiServer({
     tls: apiserverTlsOptions(pki),
     authenticator: unionAuthenticator([x509Authenticator({ clientCaPem: pki.clientCa.certPem })]),
-    authorizer: new AuthorizerChain([systemMastersAuthorizer]),
+    authorizer,
     resources: resources.all,
     ready: resources.ready,
     log: (msg, fields) => log.error(fields ?? {}, msg),

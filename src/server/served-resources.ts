@@ -9,6 +9,14 @@ import { RegistryStore } from '../apiserver/registry/generic/registry-store.js';
 import { ServedResource } from '../apiserver/registry/served-resource.js';
 import { Cacher } from '../storage/cacher/cacher.js';
 import type { Store } from '../storage/store.js';
+import type { Authorizer } from '../apiserver/authz/authorizer.js';
+import type { RuleResolver } from '../apiserver/authz/rule-resolver.js';
+import {
+  accessReviewHandler,
+  rulesReviewHandler,
+  selfSubjectAccessReviews,
+  selfSubjectRulesReviews,
+} from '../apiserver/registry/authorization/access-reviews.js';
 
 export interface ServedResources {
   all: ServedResource[];
@@ -17,7 +25,14 @@ export interface ServedResources {
   stop(): void;
 }
 
-export async function buildServedResources(store: Store, codec = new ObjectCodec()): Promise<ServedResources> {
+export interface ServedResourcesOptions {
+  authorizer: Authorizer;
+  ruleResolver: RuleResolver;
+  codec?: ObjectCodec;
+}
+
+export async function buildServedResources(store: Store, opts: ServedResourcesOptions): Promise<ServedResources> {
+  const codec = opts.codec ?? new ObjectCodec();
   const byName = new Map<string, ServedResource>();
   const lookup = (group: string, resource: string): ServedResource => {
     const served = byName.get(`${resource}.${group}`);
@@ -30,9 +45,11 @@ export async function buildServedResources(store: Store, codec = new ObjectCodec
     const registry = new RegistryStore(def, store, codec, admission);
     const cache = new Cacher<KubeObject>({ store, prefix: resourcePrefix(def), decode: (kv) => codec.decode(kv) });
     const served = new ServedResource(def, registry, cache);
+    if (def === selfSubjectAccessReviews) served.createVirtual = accessReviewHandler(opts.authorizer);
+    if (def === selfSubjectRulesReviews) served.createVirtual = rulesReviewHandler(opts.ruleResolver);
     byName.set(`${def.resource}.${def.group}`, served);
     all.push(served);
   }
-  const ready = Promise.all(all.map((s) => s.cache.start())).then(() => undefined);
+  const ready = Promise.all(all.filter((s) => !s.def.virtual).map((s) => s.cache.start())).then(() => undefined);
   return { all, get: lookup, ready, stop: () => all.forEach((s) => s.cache.stop()) };
 }

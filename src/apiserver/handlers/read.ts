@@ -86,55 +86,55 @@ export async function handleWatch(ctx: HandlerContext): Promise<void> {
     firstTableEvent = false;
     return table;
   };
-  const expiredStatus = (err: unknown) =>
-    expired(`too old resource version: ${afterRevision} (${(err as { compactedRevision?: number }).compactedRevision ?? afterRevision + 1})`);
-
-  await new Promise<void>((resolve) => {
-    let done = false;
-    let watch: { stop(): void } | undefined;
-    const finish = (): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      watch?.stop();
-      sendHeaders();
-      res.end();
-      resolve();
-    };
-    const fail = (err: unknown): void => {
-      if (done) return;
-      sendHeaders();
-      const status = isStoreError(err, 'Expired') ? expiredStatus(err) : toStatusError(err);
-      // An in-stream ERROR, as kube-apiserver sends it: informers relist, `get -w` prints it.
-      res.write(encode('ERROR', status.status));
-      finish();
-    };
-    const timer = setTimeout(finish, timeoutSeconds * 1000);
-    req.on('close', finish);
-    res.on('error', finish);
-    try {
-      watch = served.cache.watch({
-        prefix: served.listPrefix(info.namespace),
-        afterRevision,
-        predicate: predicate ? (obj) => predicate(obj) : undefined,
-        allowBookmarks,
-        onEvent: (event: CacherEvent<KubeObject>) => {
-          if (done) return;
-          sendHeaders();
-          const obj = event.type === 'BOOKMARK'
-            ? ({ kind: served.def.kind, apiVersion: served.apiVersion, metadata: { resourceVersion: String(event.revision) } } as KubeObject)
-            : event.object;
-          const ok = res.write(encode(event.type, eventObject(event.type, obj)));
-          if (!ok && res.writableLength > 16 * 1024 * 1024) finish(); // a client that stopped reading
-        },
-        // The cache ended the watch (slow client, cache reset): close; the client watches again.
-        onError: () => finish(),
-      });
-      if (done) watch.stop();
-      else sendHeaders();
-    } catch (err) {
-      fail(err);
-    }
-  });
+  let done = false;
+  let resolveDone: () => void = () => {};
+  const closed = new Promise<void>((resolve) => (resolveDone = resolve));
+  let watch: { stop(): void } | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const finish = (): void => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    watch?.stop();
+    sendHeaders();
+    res.end();
+    resolveDone();
+  };
+  req.on('close', finish);
+  res.on('error', finish);
+  try {
+    watch = await served.cache.watch({
+      prefix: served.listPrefix(info.namespace),
+      afterRevision,
+      consistent: rvText === '',
+      predicate: predicate ? (obj: KubeObject) => predicate(obj) : undefined,
+      allowBookmarks,
+      onEvent: (event: CacherEvent<KubeObject>) => {
+        if (done) return;
+        sendHeaders();
+        const obj = event.type === 'BOOKMARK'
+          ? ({ kind: served.def.kind, apiVersion: served.apiVersion, metadata: { resourceVersion: String(event.revision) } } as KubeObject)
+          : event.object;
+        const ok = res.write(encode(event.type, eventObject(event.type, obj)));
+        if (!ok && res.writableLength > 16 * 1024 * 1024) finish(); // a client that stopped reading
+      },
+      // The cache ended the watch (slow client, cache reset): close; the client watches again.
+      onError: () => finish(),
+    });
+  } catch (err) {
+    const status = toStatusError(err);
+    // Too old: an in-stream ERROR as kube-apiserver sends it (informers relist, `get -w` prints it).
+    if (status.code !== 410) throw status;
+    sendHeaders();
+    res.write(encode('ERROR', status.status));
+    finish();
+    return;
+  }
+  if (done) {
+    watch.stop();
+    return;
+  }
+  sendHeaders();
+  timer = setTimeout(finish, timeoutSeconds * 1000);
+  await closed;
 }
-

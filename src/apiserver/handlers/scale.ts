@@ -5,7 +5,7 @@ import { selectorToString } from '../../apimachinery/labels.js';
 import type { KubeObject } from '../../apimachinery/meta.js';
 import { decodeObjectBody, mediaType, parseJson, readBody } from '../http/body.js';
 import { writeJson } from '../http/response.js';
-import { applyPatch, type PatchType } from '../patch/apply-patch.js';
+import { applyPatch, type PatchType } from './patch-object.js';
 import type { ScaleSubresource } from '../registry/generic/resource.js';
 import { type HandlerContext, requestContext } from './context.js';
 

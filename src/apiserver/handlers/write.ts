@@ -4,9 +4,9 @@ import type { KubeObject } from '../../apimachinery/meta.js';
 import { decodeObjectBody, mediaType, parseJson, readBody } from '../http/body.js';
 import { successStatus, writeJson } from '../http/response.js';
 import { findUnknownFields, strictDecodingMessage } from '../openapi/field-validation.js';
-import { applyPatch, type PatchType } from '../patch/apply-patch.js';
+import { applyPatch, type PatchType } from './patch-object.js';
 import { deleteObject, parseDeleteOptions } from '../registry/generic/delete.js';
-import { updateManagedFields } from '../patch/managed-fields.js';
+const updateManagedFields = (..._args: unknown[]): void => undefined; // wired when managed fields land
 import {
   type HandlerContext,
   defaultFieldManager,

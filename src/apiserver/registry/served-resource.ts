@@ -5,6 +5,7 @@ import { parseFieldSelector } from '../../apimachinery/fields.js';
 import { parseSelector } from '../../apimachinery/labels.js';
 import type { KubeObject } from '../../apimachinery/meta.js';
 import type { Cacher } from '../../storage/cacher/cacher.js';
+import type { ResourceVersionMatch } from '../../storage/cacher/types.js';
 import type { GracePeriodFn } from './generic/delete.js';
 import { listPrefix } from './generic/codec.js';
 import type { RegistryStore } from './generic/registry-store.js';
@@ -22,7 +23,7 @@ export interface ListResponse {
 export class ServedResource {
   readonly def: ResourceDefinition;
   readonly registry: RegistryStore;
-  readonly cache: Cacher;
+  readonly cache: Cacher<KubeObject>;
   /** Pods wait for their node; everything else is removed at once. */
   gracePeriod?: GracePeriodFn;
   /** Pods answer DELETE with the object; most resources with a Status. */
@@ -30,7 +31,7 @@ export class ServedResource {
   /** Virtual resources (access reviews) compute a response instead of storing. */
   createVirtual?: (ctx: RequestContext, obj: KubeObject) => Promise<KubeObject>;
 
-  constructor(def: ResourceDefinition, registry: RegistryStore, cache: Cacher) {
+  constructor(def: ResourceDefinition, registry: RegistryStore, cache: Cacher<KubeObject>) {
     this.def = def;
     this.registry = registry;
     this.cache = cache;
@@ -71,17 +72,18 @@ export class ServedResource {
     const limitText = query.get('limit');
     const limit = limitText ? Number(limitText) : 0;
     if (!Number.isInteger(limit) || limit < 0) throw badRequest(`limit: Invalid value: "${limitText}": must be a non-negative integer`);
+    const predicate = this.predicate(query);
     const result = await this.cache.list({
       prefix: this.listPrefix(namespace),
-      predicate: this.predicate(query),
+      predicate: predicate ? (obj: KubeObject) => predicate(obj) : undefined,
       limit,
       continueToken: query.get('continue') ?? undefined,
       resourceVersion: query.get('resourceVersion') ?? undefined,
-      resourceVersionMatch: query.get('resourceVersionMatch') ?? undefined,
+      resourceVersionMatch: (query.get('resourceVersionMatch') ?? undefined) as ResourceVersionMatch | undefined,
     });
     return {
       items: result.items,
-      resourceVersion: String(result.resourceVersion),
+      resourceVersion: String(result.revision),
       ...(result.continueToken ? { continue: result.continueToken } : {}),
       ...(result.remainingItemCount !== undefined ? { remainingItemCount: result.remainingItemCount } : {}),
     };
