@@ -24,8 +24,8 @@ export type WatchEventType = 'PUT' | 'DELETE';
 
 export interface WatchEvent {
   type: WatchEventType;
-  /** For PUT: the new value. For DELETE: the key with the value it had when deleted,
-   *  modRevision set to the delete's revision. */
+  /** For PUT: the new value. For DELETE: the key with the value and createRevision it had
+   *  when deleted, modRevision set to the delete's revision. */
   kv: KeyValue;
   /** The value before this event; absent on a create. */
   prevKv?: KeyValue;
