@@ -43,7 +43,25 @@ const resources: [string, string, string, string, boolean][] = [
   ['policy', 'v1', 'poddisruptionbudgets', 'PodDisruptionBudget', true],
   ['networking.k8s.io', 'v1', 'ingresses', 'Ingress', true],
   ['scheduling.k8s.io', 'v1', 'priorityclasses', 'PriorityClass', false],
+  ['certificates.k8s.io', 'v1', 'certificatesigningrequests', 'CertificateSigningRequest', false],
 ];
+
+/** What GET of the CertificateSigningRequest "csr-1" returns (for `kubectl certificate approve`). */
+const csr: JsonObject = {
+  apiVersion: 'certificates.k8s.io/v1',
+  kind: 'CertificateSigningRequest',
+  metadata: { name: 'csr-1', uid: 'u-1', resourceVersion: '7', creationTimestamp: '2025-01-02T03:04:05Z' },
+  spec: {
+    request: Buffer.from('-----BEGIN CERTIFICATE REQUEST-----\n').toString('base64'),
+    signerName: 'kubernetes.io/kube-apiserver-client',
+    expirationSeconds: 3600,
+    usages: ['client auth'],
+    username: 'alice',
+    groups: ['system:authenticated'],
+    extra: { scopes: ['a', 'b'] },
+  },
+  status: {},
+};
 
 /** Aggregated discovery (KUBECTL-WIRE §2) for the legacy group ("") or all named groups. */
 const discovery = (legacy: boolean): JsonObject => {
@@ -90,6 +108,8 @@ const handle = async (req: IncomingMessage, res: ServerResponse, recorded: Recor
     send(res, 200, { major: '1', minor: '32', gitVersion: 'v1.32.4', platform: 'linux/amd64' });
   } else if (req.method === 'GET' && (path === '/api' || path === '/apis')) {
     send(res, 200, discovery(path === '/api'), 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
+  } else if (req.method === 'GET' && path === '/apis/certificates.k8s.io/v1/certificatesigningrequests/csr-1') {
+    send(res, 200, csr);
   } else if (req.method === 'POST' || req.method === 'PUT') {
     const body = await readBody(req);
     const contentType = req.headers['content-type'] ?? '';
@@ -97,7 +117,9 @@ const handle = async (req: IncomingMessage, res: ServerResponse, recorded: Recor
       ? decodeKubernetesProtobuf(body).object
       : (JSON.parse(body.toString('utf8')) as JsonObject);
     recorded.push({ method: req.method, url, contentType, object });
-    const reply: JsonObject = path.endsWith('accessreviews') ? { ...object, status: { allowed: true } } : object;
+    let reply = object;
+    if (path.endsWith('accessreviews')) reply = { ...object, status: { allowed: true } };
+    if (path.endsWith('/token')) reply = { ...object, status: { token: 'tok-123', expirationTimestamp: '2030-01-01T00:00:00Z' } };
     send(res, 201, reply);
   } else {
     send(res, 404, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'NotFound', code: 404 });
@@ -240,5 +262,44 @@ describe('real kubectl 1.32 protobuf bodies', { timeout: 180_000 }, () => {
       spec: { namespace: 'team' },
       status: { incomplete: false },
     });
+  });
+
+  it('create token sends a TokenRequest', async (t) => {
+    if (!available) return t.skip('kubectl not on PATH');
+    const run = await kubectl(['create', 'token', 'sa', '--audience=kite', '--duration=10m']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout.trim(), 'tok-123');
+    const w = recorded.at(-1)!;
+    assert.match(w.url, /^\/api\/v1\/namespaces\/default\/serviceaccounts\/sa\/token/);
+    assert.ok(isProtobufContentType(w.contentType));
+    assert.deepEqual(w.object, {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'TokenRequest',
+      metadata: {},
+      spec: { audiences: ['kite'], expirationSeconds: 600 },
+      status: { token: '' },
+    });
+  });
+
+  it('certificate approve PUTs the CertificateSigningRequest back with an Approved condition', async (t) => {
+    if (!available) return t.skip('kubectl not on PATH');
+    const run = await kubectl(['certificate', 'approve', 'csr-1']);
+    assert.equal(run.code, 0, run.stderr);
+    const w = recorded.at(-1)!;
+    assert.equal(w.method, 'PUT');
+    assert.match(w.url, /^\/apis\/certificates.k8s.io\/v1\/certificatesigningrequests\/csr-1\/approval/);
+    assert.ok(isProtobufContentType(w.contentType));
+    const status = w.object.status as { conditions: JsonObject[] };
+    assert.equal(status.conditions.length, 1);
+    const condition = status.conditions[0]!;
+    assert.match(String(condition.lastUpdateTime), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    assert.deepEqual({ ...condition, lastUpdateTime: undefined }, {
+      type: 'Approved',
+      status: 'True',
+      reason: 'KubectlApprove',
+      message: 'This CSR was approved by kubectl certificate approve.',
+      lastUpdateTime: undefined,
+    });
+    assert.deepEqual({ ...w.object, status: {} }, csr, 'everything else round-trips unchanged');
   });
 });

@@ -1,6 +1,6 @@
 // The protobufjs Root built from kite's .proto subset, and which message each apiVersion+kind uses.
 import protobuf from 'protobufjs';
-import { authenticationProto, authorizationProto, rbacProto } from './schema/access.js';
+import { authenticationProto, authorizationProto, certificatesProto, rbacProto } from './schema/access.js';
 import { autoscalingProto, networkingProto, policyProto, schedulingProto } from './schema/cluster.js';
 import { coreContainerProto } from './schema/core-container.js';
 import { coreObjectsProto } from './schema/core-objects.js';
@@ -23,6 +23,7 @@ const sources = [
   rbacProto,
   authorizationProto,
   authenticationProto,
+  certificatesProto,
   autoscalingProto,
   policyProto,
   networkingProto,
@@ -56,6 +57,7 @@ const kindPackages: Record<string, { pkg: string; kinds: string[] }> = {
     kinds: ['SelfSubjectAccessReview', 'SelfSubjectRulesReview', 'SubjectAccessReview'],
   },
   'authentication.k8s.io/v1': { pkg: 'k8s.io.api.authentication.v1', kinds: ['TokenRequest'] },
+  'certificates.k8s.io/v1': { pkg: 'k8s.io.api.certificates.v1', kinds: ['CertificateSigningRequest'] },
   'autoscaling/v1': { pkg: 'k8s.io.api.autoscaling.v1', kinds: ['Scale'] },
   'policy/v1': { pkg: 'k8s.io.api.policy.v1', kinds: ['Eviction', 'PodDisruptionBudget'] },
   'networking.k8s.io/v1': { pkg: 'k8s.io.api.networking.v1', kinds: ['Ingress'] },

@@ -19,7 +19,8 @@ const MICRO_TIME = `.${META}.MicroTime`;
 const FIELDS_V1 = `.${META}.FieldsV1`;
 const INT_OR_STRING = '.k8s.io.apimachinery.pkg.util.intstr.IntOrString';
 const QUANTITY = '.k8s.io.apimachinery.pkg.api.resource.Quantity';
-const EXTRA_VALUE = '.k8s.io.api.authorization.v1.ExtraValue';
+/** map<string, ExtraValue> holds Go's map[string][]string. */
+const EXTRA_VALUES = new Set(['.k8s.io.api.authorization.v1.ExtraValue', '.k8s.io.api.certificates.v1.ExtraValue']);
 
 /** A value left out of the JSON object. */
 const OMIT = Symbol('omit');
@@ -99,9 +100,8 @@ const convertMessageValue = (field: protobuf.Field, type: protobuf.Type, msg: De
       const raw = msg.Raw as Uint8Array | undefined;
       return raw && raw.length > 0 ? (JSON.parse(Buffer.from(raw).toString('utf8')) as JsonValue) : {};
     }
-    case EXTRA_VALUE:
-      return ((msg.items as unknown[] | undefined) ?? []).map((s) => String(s));
     default:
+      if (EXTRA_VALUES.has(type.fullName)) return ((msg.items as unknown[] | undefined) ?? []).map((s) => String(s));
       return messageToJson(type, msg);
   }
 };

@@ -1,5 +1,5 @@
-// rbac.authorization.k8s.io/v1 roles and bindings, authorization.k8s.io/v1 access reviews, and
-// authentication.k8s.io/v1 TokenRequest. Field numbers follow k8s.io/api v0.32 generated.proto.
+// rbac.authorization.k8s.io/v1 roles and bindings, authorization.k8s.io/v1 access reviews,
+// authentication.k8s.io/v1 TokenRequest, certificates.k8s.io/v1 CertificateSigningRequest. Field numbers follow k8s.io/api v0.32 generated.proto.
 import { META } from './annotations.js';
 
 export const rbacProto = `
@@ -151,5 +151,40 @@ message BoundObjectReference {
 message TokenRequestStatus {
   optional string token = 1 [(keep) = true];
   optional ${META}.Time expirationTimestamp = 2 [(keep) = true];
+}
+`;
+
+export const certificatesProto = `
+syntax = "proto2";
+package k8s.io.api.certificates.v1;
+
+message CertificateSigningRequest {
+  optional ${META}.ObjectMeta metadata = 1;
+  optional CertificateSigningRequestSpec spec = 2;
+  optional CertificateSigningRequestStatus status = 3;
+}
+message CertificateSigningRequestSpec {
+  optional bytes request = 1 [(keep) = true];
+  optional string username = 2;
+  optional string uid = 3;
+  repeated string groups = 4;
+  repeated string usages = 5;
+  map<string, ExtraValue> extra = 6;
+  optional string signerName = 7 [(keep) = true];
+  optional int32 expirationSeconds = 8 [(ptr) = true];
+}
+// JSON form is the bare list of items.
+message ExtraValue { repeated string items = 1; }
+message CertificateSigningRequestStatus {
+  repeated CertificateSigningRequestCondition conditions = 1;
+  optional bytes certificate = 2;
+}
+message CertificateSigningRequestCondition {
+  optional string type = 1 [(keep) = true];
+  optional string reason = 2;
+  optional string message = 3;
+  optional ${META}.Time lastUpdateTime = 4;
+  optional ${META}.Time lastTransitionTime = 5;
+  optional string status = 6 [(keep) = true];
 }
 `;
