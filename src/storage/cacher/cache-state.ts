@@ -1,6 +1,7 @@
 // The cached objects of one prefix, by key in sorted order, and paged reads over them, either at
 // the current revision or at an older one (the current state with the keys that changed since
 // replaced by their older values).
+import { compareKeys } from '../key-order.js';
 import { SortedKeys } from './sorted-keys.js';
 import type { Predicate } from './types.js';
 
@@ -77,7 +78,7 @@ export class CacheState<T> {
 
   readPage(req: PageRequest<T>): Page<T> {
     const { prefix, limit, predicate, overrides } = req;
-    const from = req.startKey !== undefined && req.startKey > prefix ? req.startKey : prefix;
+    const from = req.startKey !== undefined && compareKeys(req.startKey, prefix) > 0 ? req.startKey : prefix;
     const [, end] = this.#keys.prefixRange(prefix);
     let i = this.#keys.lowerBound(from);
     // Keys that existed at the older revision but are gone now: merged in by key order.
@@ -89,7 +90,7 @@ export class CacheState<T> {
       const current = i < end ? this.#keys.at(i) : undefined;
       let key: string;
       let object: T | null | undefined;
-      if (current !== undefined && (j >= extras.length || current < extras[j])) {
+      if (current !== undefined && (j >= extras.length || compareKeys(current, extras[j]) < 0)) {
         key = current;
         i++;
         object = overrides?.has(key) ? overrides.get(key) : this.#entries.get(key)?.object;
@@ -113,9 +114,9 @@ export class CacheState<T> {
   #extraKeys(overrides: Overrides<T>, prefix: string, from: string): string[] {
     const out: string[] = [];
     for (const [key, object] of overrides) {
-      if (object !== null && key >= from && key.startsWith(prefix) && !this.#entries.has(key)) out.push(key);
+      if (object !== null && key.startsWith(prefix) && compareKeys(key, from) >= 0 && !this.#entries.has(key)) out.push(key);
     }
-    return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return out.sort(compareKeys);
   }
 
   /** Existing keys left in [i, end) plus extras from j, as of the page's revision. */
@@ -126,7 +127,7 @@ export class CacheState<T> {
       if (first !== undefined) {
         // Keys that exist now but did not at the older revision do not count.
         for (const [key, object] of overrides) {
-          if (object === null && key >= first && this.#entries.has(key) && this.#keys.lowerBound(key) < end) n--;
+          if (object === null && this.#entries.has(key) && compareKeys(key, first) >= 0 && this.#keys.lowerBound(key) < end) n--;
         }
       }
     }

@@ -12,6 +12,7 @@ import {
   type WatchEvent,
   type WatchOptions,
 } from '../store.js';
+import { compareKeys } from '../key-order.js';
 import type { ProgressWatch, ProgressWatchOptions } from './types.js';
 
 interface FakeWatch {
@@ -69,7 +70,7 @@ export class FakeStore implements Store {
     this.calls.list++;
     const revision = opts.revision || this.#revision;
     const state = this.#stateAt(opts.revision);
-    const keys = [...state.keys()].filter((k) => k.startsWith(prefix) && (!opts.startKey || k >= opts.startKey)).sort();
+    const keys = [...state.keys()].filter((k) => k.startsWith(prefix) && (!opts.startKey || compareKeys(k, opts.startKey) >= 0)).sort(compareKeys);
     const limit = opts.limit || keys.length;
     return { items: keys.slice(0, limit).map((k) => state.get(k) as KeyValue), revision, more: keys.length > limit };
   }

@@ -1,6 +1,7 @@
-// Keys kept in a sorted array with binary search. Hand-written rather than a tree library because
+// Keys kept in a sorted array (etcd's order, see ../key-order.ts) with binary search. Hand-written rather than a tree library because
 // lists (the hot path) walk contiguous memory, and an insert or delete is one memmove that stays
 // in the microseconds for the object counts a cluster holds (100k keys: ~50 µs).
+import { compareKeys } from '../key-order.js';
 
 export class SortedKeys {
   #keys: string[] = [];
@@ -15,7 +16,7 @@ export class SortedKeys {
     let hi = this.#keys.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.#keys[mid] < key) lo = mid + 1;
+      if (compareKeys(this.#keys[mid], key) < 0) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -38,8 +39,8 @@ export class SortedKeys {
   /** Replace all keys; sorts only when the input is not already in order. */
   reset(keys: string[]): void {
     for (let i = 1; i < keys.length; i++) {
-      if (keys[i - 1] >= keys[i]) {
-        keys = [...new Set(keys)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      if (compareKeys(keys[i - 1], keys[i]) >= 0) {
+        keys = [...new Set(keys)].sort(compareKeys);
         break;
       }
     }
