@@ -84,6 +84,41 @@ describe('etcd store specifics', () => {
     }
   });
 
+  it('lists from a startKey before the prefix as from the prefix, and past it as empty', async () => {
+    const s = await openShared();
+    try {
+      for (const k of ['/a/1', '/a/2', '/b/1']) await s.create(k, enc(k));
+      assert.deepEqual((await s.list('/a/', { startKey: '/' })).items.map((i) => i.key), ['/a/1', '/a/2']);
+      const past = await s.list('/a/', { startKey: '/b/' });
+      assert.deepEqual([past.items.length, past.more], [0, false]);
+      assert.equal(past.revision, await s.currentRevision());
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('cancelling watches does not disturb calls in flight on the same connection', async () => {
+    const s = await openShared();
+    try {
+      let stop = false;
+      let writes = 0;
+      const writer = (async () => {
+        for (let i = 0; !stop; i++, writes++) await s.create(`/churn/${i}`, enc('v'));
+      })();
+      for (let i = 0; i < 50; i++) {
+        const w = collect(s, '/churn/', await s.currentRevision());
+        await new Promise((r) => setTimeout(r, 5));
+        w.cancel();
+        assert.equal(w.errors.length, 0);
+      }
+      stop = true;
+      await writer; // rejects if any write failed
+      assert.ok(writes > 0);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('reports a revision etcd has not reached yet as Unavailable (retry later)', async () => {
     const s = await openShared();
     try {
