@@ -4,7 +4,25 @@ import type { ResourceDefinition } from './generic/resource.js';
 import { configmaps } from './core/configmaps/storage.js';
 import { namespaces } from './core/namespaces/storage.js';
 import { secrets } from './core/secrets/storage.js';
+import { daemonsets } from './apps/daemonsets/storage.js';
+import { deployments } from './apps/deployments/storage.js';
+import { replicasets } from './apps/replicasets/storage.js';
+import { statefulsets } from './apps/statefulsets/storage.js';
 import { selfSubjectAccessReviews, selfSubjectRulesReviews } from './authorization/access-reviews.js';
 
-export const builtinResources = (): ResourceDefinition<KubeObject>[] =>
-  [namespaces, configmaps, secrets, selfSubjectAccessReviews, selfSubjectRulesReviews] as unknown as ResourceDefinition<KubeObject>[];
+const resources = [
+  // core/v1
+  namespaces,
+  configmaps,
+  secrets,
+  // apps/v1
+  deployments,
+  replicasets,
+  daemonsets,
+  statefulsets,
+  // authorization.k8s.io/v1
+  selfSubjectAccessReviews,
+  selfSubjectRulesReviews,
+];
+
+export const builtinResources = (): ResourceDefinition<KubeObject>[] => resources as unknown as ResourceDefinition<KubeObject>[];
