@@ -24,13 +24,13 @@ const patchTypes: Record<string, PatchType> = {
 };
 
 /** Strict rejects unknown fields, Warn reports them in a Warning header, Ignore drops nothing. */
-function checkFields(ctx: HandlerContext, obj: Record<string, unknown>): void {
+function checkFields(ctx: HandlerContext, obj: Record<string, unknown>, isPatch = false): void {
   const mode = parseFieldValidation(ctx.url.searchParams);
   if (mode === 'Ignore') return;
   const { def } = ctx.served;
   const unknown = findUnknownFields(def.group, def.version, def.kind, obj);
   if (unknown.length === 0) return;
-  if (mode === 'Strict') throw badRequest(strictDecodingMessage(unknown));
+  if (mode === 'Strict') throw badRequest(strictDecodingMessage(unknown, isPatch ? undefined : { kind: def.kind, version: def.version }));
   for (const path of unknown) ctx.warnings.push(`unknown field "${path.replace(/^\./, '')}"`);
 }
 
@@ -88,7 +88,7 @@ export async function handlePatch(ctx: HandlerContext): Promise<void> {
   }
   if (force && type !== 'apply') throw badRequest('force: Invalid value: true: may not be specified for non-apply patch');
   const manager = parseFieldManager(url.searchParams, defaultFieldManager(ctx.req));
-  if (type === 'apply' || type === 'strategic' || type === 'merge') checkFields(ctx, patch as Record<string, unknown>);
+  if (type === 'apply' || type === 'strategic' || type === 'merge') checkFields(ctx, withoutPatchDirectives(patch) as Record<string, unknown>, true);
   const apiVersion = served.def.group ? `${served.def.group}/${served.def.version}` : served.def.version;
   const { object, created } = await served.registry.update(
     rctx,
@@ -98,6 +98,15 @@ export async function handlePatch(ctx: HandlerContext): Promise<void> {
     { subresource: info.subresource, retryOnConflict: !hasResourceVersion(patch), createIfMissing: type === 'apply' && info.subresource === '' },
   );
   writeJson(ctx.res, created ? 201 : 200, object, warningHeaders(ctx.warnings));
+}
+
+/** Strategic merge patch directives ($patch, $setElementOrder/x, $retainKeys, ...) are not fields. */
+function withoutPatchDirectives(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutPatchDirectives);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).filter(([k]) => !k.startsWith('$')).map(([k, v]) => [k, withoutPatchDirectives(v)]),
+  );
 }
 
 function parseApplyBody(body: Buffer): unknown {
