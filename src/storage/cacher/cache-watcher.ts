@@ -1,7 +1,8 @@
 // One client watch on the cache: turns buffered changes into ADDED/MODIFIED/DELETED as seen
-// through the watcher's prefix and predicate, and delivers them in order from its own queue so a
-// slow consumer never holds up the others. A consumer that falls too far behind is terminated
-// (the client watches again), like Kubernetes' cacheWatcher.
+// through the watcher's prefix and predicate, and delivers them in order. An idle consumer gets
+// each event at once; a consumer that returned a promise (still writing to a slow client) gets
+// later events queued, so it never holds up the others, and is terminated when the queue grows
+// past its limit (the client watches again), like Kubernetes' cacheWatcher.
 import type { BufferedEvent } from './event-buffer.js';
 import { withResourceVersion } from './object-meta.js';
 import {
@@ -94,7 +95,9 @@ export class CacheWatcher<T extends CacheableObject> {
     if (this.#closed || event.revision <= this.#since) return;
     const seen = viewEvent(event, this.#cfg.prefix, this.#cfg.predicate, deletedObjectOf);
     if (!seen) return;
-    if (this.backlog >= this.#cfg.queueLimit) {
+    // Only a consumer still working on an earlier event (its promise pending) is behind; events
+    // waiting for our own first delivery turn do not count against it.
+    if (this.#busy && this.backlog >= this.#cfg.queueLimit) {
       this.terminate(
         new WatchTerminated('overflow', `watcher fell more than ${this.#cfg.queueLimit} events behind; watch again`),
       );
@@ -135,10 +138,8 @@ export class CacheWatcher<T extends CacheableObject> {
   #enqueue(event: CacherEvent<T>, revision: number): void {
     this.#queue.push(event);
     this.#lastSent = revision;
-    if (this.#started && !this.#scheduled && !this.#busy) {
-      this.#scheduled = true;
-      queueMicrotask(() => this.#drain());
-    }
+    // Delivered at once when the consumer is idle: a synchronous consumer never builds a queue.
+    if (this.#started && !this.#scheduled && !this.#busy) this.#drain();
   }
 
   #next(): CacherEvent<T> | undefined {

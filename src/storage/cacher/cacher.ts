@@ -108,6 +108,11 @@ export class Cacher<T extends CacheableObject> {
     return this.#revision;
   }
 
+  /** The oldest revision a watch can resume after (older ones get 410). */
+  get oldestResumableRevision(): number {
+    return this.#buffer.resumableFrom;
+  }
+
   get isReady(): boolean {
     return this.#ready;
   }

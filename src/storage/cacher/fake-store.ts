@@ -48,6 +48,11 @@ export class FakeStore implements Store {
     this.#batchSize = opts.batchSize ?? 100;
   }
 
+  /** The history under a prefix after a revision (what a watch from there must deliver). */
+  events(prefix: string, afterRevision: number): WatchEvent[] {
+    return this.#history.filter((e) => e.revision > afterRevision && e.kv.key.startsWith(prefix));
+  }
+
   get activeWatches(): number {
     return this.#watches.size;
   }

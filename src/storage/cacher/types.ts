@@ -25,7 +25,8 @@ export interface CacherOptions<T extends CacheableObject> {
   maxEventAgeMs?: number;
   /** How often watchers that asked for bookmarks get one. Default 1,000 ms (Kubernetes: ~1 min). */
   bookmarkIntervalMs?: number;
-  /** Live events a watcher may have queued before it is terminated as too slow. Default 10,000. */
+  /** Events that may queue up while a watcher's consumer is busy (its onEvent promise pending)
+   *  before the watcher is terminated as too slow. Default 10,000. */
   watcherQueueLimit?: number;
   /** Page size of the initial list from the store. Default 1,000. */
   listPageSize?: number;
@@ -97,7 +98,8 @@ export interface CacherWatchOptions<T> {
   consistent?: boolean;
   predicate?: Predicate<T>;
   allowBookmarks?: boolean;
-  /** Called in order. Returning a promise holds back the next event until it settles (backpressure). */
+  /** Called in order, at once when the consumer is idle. Returning a promise holds back the next
+   *  event until it settles (backpressure); events queue meanwhile, up to watcherQueueLimit. */
   onEvent: (event: CacherEvent<T>) => void | Promise<void>;
   /** Called at most once when the cacher ends the watch; no events follow. The client should re-watch. */
   onError?: (err: WatchTerminated) => void;
