@@ -1,7 +1,7 @@
 /// <reference types="node" />
 // Store benchmark: kite's SQLite and etcd backends against each other and against the raw engines,
 // all measured in the same run (machines vary; ratios within one run are what compare).
-//   npm run bench:store            (KITE_BENCH_SECONDS=3 per write phase by default)
+//   npm run bench:store     (KITE_BENCH_SECONDS=3 per write phase, KITE_BENCH_REPS=2 repetitions)
 // Prints figures only; exits 0 whatever the numbers are (benchmarks never fail on noise).
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, statfsSync } from 'node:fs';
@@ -13,12 +13,15 @@ import { startEtcd, type RunningEtcd } from '../test/util/etcd.js';
 import { kiteTarget, rawEtcdTarget, rawSqliteTarget, type BenchTarget } from './store-targets.js';
 
 const SECONDS = Number(process.env.KITE_BENCH_SECONDS ?? 3);
+const REPS = Math.max(1, Number(process.env.KITE_BENCH_REPS ?? 2));
 const VALUE = randomBytes(1024);
 const LIST_KEYS = 10_000;
 const GOAL_WRITES = 5_000;
 const GOAL_WATCH_P99_MS = 5;
 
+interface WriteSample { latencies: number[]; errors: number; seconds: number }
 interface WriteRun { ops: number; errors: number; perSecond: number; p50: number; p99: number }
+interface WatchSample { latencies: number[]; lost: number }
 interface WatchRun { p50: number; p99: number; lost: number }
 interface Result {
   w1?: WriteRun;
@@ -35,7 +38,7 @@ const sortNum = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);
 
 /** `writers` concurrent loops each writing new 1 KB keys until the time is up. */
 async function runWriters(t: BenchTarget, writers: number, seconds: number, prefix: string,
-  onIssue?: (key: string) => void): Promise<WriteRun> {
+  onIssue?: (key: string) => void): Promise<WriteSample> {
   const latencies: number[] = [];
   let errors = 0;
   let seq = 0;
@@ -55,9 +58,20 @@ async function runWriters(t: BenchTarget, writers: number, seconds: number, pref
     }
   };
   await Promise.all(Array.from({ length: writers }, loop));
-  const elapsed = (performance.now() - start) / 1000;
-  const sorted = sortNum(latencies);
-  return { ops: latencies.length, errors, perSecond: latencies.length / elapsed, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) };
+  return { latencies, errors, seconds: (performance.now() - start) / 1000 };
+}
+
+/** Pools the repetitions of one phase: total writes over total time, percentiles over all samples. */
+function summariseWrites(samples: WriteSample[]): WriteRun {
+  const sorted = sortNum(samples.flatMap((s) => s.latencies));
+  const seconds = samples.reduce((sum, s) => sum + s.seconds, 0);
+  const errors = samples.reduce((sum, s) => sum + s.errors, 0);
+  return { ops: sorted.length, errors, perSecond: sorted.length / seconds, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) };
+}
+
+function summariseWatch(samples: WatchSample[]): WatchRun {
+  const sorted = sortNum(samples.flatMap((s) => s.latencies));
+  return { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), lost: samples.reduce((sum, s) => sum + s.lost, 0) };
 }
 
 /** Writes LIST_KEYS keys (64 at a time), then times three full lists and keeps the median. */
@@ -79,9 +93,9 @@ async function measureList(t: BenchTarget, notes: string[]): Promise<number> {
 }
 
 /** Latency from issuing a write to its watch event arriving, under `writers` concurrent writers. */
-async function measureWatch(t: BenchTarget, writers: number, seconds: number): Promise<WatchRun> {
+async function measureWatch(t: BenchTarget, writers: number, seconds: number, rep: number): Promise<WatchSample> {
   if (!t.watch) throw new Error('no watch');
-  const prefix = `/bench/watch${writers}/`;
+  const prefix = `/bench/watch${writers}-${rep}/`;
   const issued = new Map<string, number>();
   const latencies: number[] = [];
   let wake: (() => void) | undefined;
@@ -100,30 +114,52 @@ async function measureWatch(t: BenchTarget, writers: number, seconds: number): P
     });
   }
   cancel();
-  const sorted = sortNum(latencies);
-  return { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), lost: issued.size };
+  return { latencies, lost: issued.size };
 }
 
-async function measure(t: BenchTarget): Promise<Result> {
-  const r: Result = { notes: [] };
-  const step = async (what: string, fn: () => Promise<void>): Promise<void> => {
-    process.stderr.write(`  ${t.name}: ${what}...\n`);
-    try {
-      await fn();
-    } catch (err) {
-      r.notes.push(`${what} failed: ${String(err)}`);
+/**
+ * Runs every phase for every target, phase by phase, REPS times with the target order reversed on
+ * each repetition: load from elsewhere on the machine then hits all targets alike, not whichever
+ * happened to run during it.
+ */
+async function measureAll(targets: BenchTarget[]): Promise<Map<string, Result>> {
+  const results = new Map<string, Result>(targets.map((t) => [t.name, { notes: [] }]));
+  const phase = async <S>(what: string, reps: number, only: (t: BenchTarget) => boolean,
+    run: (t: BenchTarget, rep: number) => Promise<S>, store: (r: Result, samples: S[]) => void): Promise<void> => {
+    const samples = new Map<string, S[]>();
+    for (let rep = 0; rep < reps; rep++) {
+      const order = rep % 2 === 0 ? targets : [...targets].reverse();
+      for (const t of order.filter(only)) {
+        process.stderr.write(`  ${what}, ${t.name} (${rep + 1}/${reps})...\n`);
+        try {
+          const got = samples.get(t.name) ?? [];
+          got.push(await run(t, rep));
+          samples.set(t.name, got);
+        } catch (err) {
+          results.get(t.name)!.notes.push(`${what} failed: ${String(err)}`);
+        }
+      }
     }
+    for (const [name, got] of samples) store(results.get(name)!, got);
   };
-  await step('1 writer', async () => { r.w1 = await runWriters(t, 1, SECONDS, '/bench/w1/'); });
-  await step('64 writers', async () => { r.w64 = await runWriters(t, 64, SECONDS, '/bench/w64/'); });
-  await step(`list ${LIST_KEYS} keys`, async () => { r.listMs = await measureList(t, r.notes); });
-  if (t.watch) {
-    await step('watch, 1 writer', async () => { r.watch1 = await measureWatch(t, 1, Math.min(SECONDS, 2)); });
-    await step('watch, 64 writers', async () => { r.watch64 = await measureWatch(t, 64, Math.min(SECONDS, 2)); });
+  const all = (): boolean => true;
+  const watchable = (t: BenchTarget): boolean => t.watch !== undefined;
+  const watchSeconds = Math.min(SECONDS, 2);
+  await phase('1 writer', REPS, all, (t, rep) => runWriters(t, 1, SECONDS, `/bench/w1-${rep}/`),
+    (r, s) => { r.w1 = summariseWrites(s); });
+  await phase('64 writers', REPS, all, (t, rep) => runWriters(t, 64, SECONDS, `/bench/w64-${rep}/`),
+    (r, s) => { r.w64 = summariseWrites(s); });
+  await phase(`list ${LIST_KEYS} keys`, 1, all, (t) => measureList(t, results.get(t.name)!.notes),
+    (r, s) => { r.listMs = s[0]; });
+  await phase('watch, 1 writer', REPS, watchable, (t, rep) => measureWatch(t, 1, watchSeconds, rep),
+    (r, s) => { r.watch1 = summariseWatch(s); });
+  await phase('watch, 64 writers', REPS, watchable, (t, rep) => measureWatch(t, 64, watchSeconds, rep),
+    (r, s) => { r.watch64 = summariseWatch(s); });
+  for (const r of results.values()) {
+    for (const run of [r.w1, r.w64]) if (run?.errors) r.notes.push(`${run.errors} writes failed`);
+    for (const run of [r.watch1, r.watch64]) if (run?.lost) r.notes.push(`${run.lost} watch events never arrived`);
   }
-  for (const run of [r.w1, r.w64]) if (run?.errors) r.notes.push(`${run.errors} writes failed`);
-  for (const run of [r.watch1, r.watch64]) if (run?.lost) r.notes.push(`${run.lost} watch events never arrived`);
-  return r;
+  return results;
 }
 
 /** A directory on a real disk: fsync on tmpfs costs nothing and would flatter every durable write. */
@@ -194,11 +230,11 @@ function printGoals(results: Map<string, Result>): void {
 
 async function main(): Promise<void> {
   const dir = benchDir();
-  const results = new Map<string, Result>();
   let etcd: RunningEtcd | undefined;
-  console.log(`Store benchmark: ${SECONDS} s per write phase, 1 KB values, data under ${dir}`);
+  const targets: BenchTarget[] = [];
+  console.log(`Store benchmark: ${SECONDS} s per write phase x ${REPS} repetitions (interleaved), 1 KB values, data under ${dir}`);
   try {
-    const targets: (() => Promise<BenchTarget>)[] = [
+    const openers: (() => Promise<BenchTarget>)[] = [
       async () => kiteTarget('kite-sqlite', await openStore({ endpoint: `sqlite://${join(dir, 'kite.db')}` })),
       async () => rawSqliteTarget(join(dir, 'raw.db')),
     ];
@@ -206,30 +242,28 @@ async function main(): Promise<void> {
       mkdirSync(join(dir, 'etcd'));
       etcd = await startEtcd({ dataDir: join(dir, 'etcd') });
       const endpoint = etcd.endpoint;
-      targets.push(
+      openers.push(
         async () => kiteTarget('kite-etcd', await openStore({ endpoint, prefix: '/kite-bench' })),
         async () => rawEtcdTarget(endpoint),
       );
     } catch (err) {
       console.log(`etcd not measured: ${String(err)}`);
     }
-    for (const open of targets) {
-      let target: BenchTarget | undefined;
+    for (const open of openers) {
       try {
-        target = await open();
-        results.set(target.name, await measure(target));
+        targets.push(await open());
       } catch (err) {
         console.log(`a target failed to open: ${String(err)}`);
-      } finally {
-        await target?.close().catch(() => undefined);
       }
     }
+    const results = await measureAll(targets);
     console.log('');
     printTable(results);
     printGoals(results);
     const notes = [...results].flatMap(([name, r]) => r.notes.map((n) => `  ${name}: ${n}`));
     if (notes.length > 0) console.log(`\nNotes:\n${notes.join('\n')}`);
   } finally {
+    for (const t of targets) await t.close().catch(() => undefined);
     await etcd?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
