@@ -62,7 +62,7 @@ export interface ListMeta {
   selfLink?: string;
 }
 
-export interface List<T> {
+export interface List<T = KubeObject> {
   apiVersion: string;
   kind: string;
   metadata: ListMeta;
