@@ -75,6 +75,10 @@ export class CacheWatcher<T extends CacheableObject> {
     this.#lastSent = since;
   }
 
+  get wantsBookmarks(): boolean {
+    return this.#cfg.allowBookmarks && !this.#closed;
+  }
+
   get closed(): boolean {
     return this.#closed;
   }

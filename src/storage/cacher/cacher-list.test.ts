@@ -58,7 +58,7 @@ test('namespace prefixes and predicates scope a list', async () => {
     assert.deepEqual(names(odd.items), ['odd/obj-001', 'odd/obj-003', 'odd/obj-005', 'odd/obj-007', 'odd/obj-009']);
     const filtered = await cacher.list({ predicate: (o) => o.data === 'v4' || o.data === 'v7' });
     assert.deepEqual(names(filtered.items), ['even/obj-004', 'odd/obj-007']);
-    assert.throws(() => cacher.list({ prefix: '/registry/others/' }), /not under/);
+    await assert.rejects(cacher.list({ prefix: '/registry/others/' }), /not under/);
   } finally {
     cacher.stop();
   }

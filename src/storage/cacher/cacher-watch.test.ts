@@ -347,3 +347,35 @@ test('an undecodable value is left out with a warning instead of breaking the ca
     cacher.stop();
   }
 });
+
+test('watches wait for the first list; past readyTimeoutMs they get 429 "storage is (re)initializing"', async () => {
+  const store = new FakeStore();
+  await store.create(keyOf('ns', 'a'), encode('ns', 'a'));
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const list = store.list.bind(store);
+  store.list = async (prefix, opts) => {
+    await gate;
+    return list(prefix, opts);
+  };
+  const cacher = newCacher(store, { readyTimeoutMs: 30 });
+  const started = cacher.start();
+  try {
+    await assert.rejects(cacher.watch(new Collector().options()), (err: unknown) => {
+      assert.ok(err instanceof StatusError);
+      assert.equal(err.code, 429);
+      assert.equal(err.message, 'storage is (re)initializing');
+      assert.equal(err.status.details?.retryAfterSeconds, 1);
+      return true;
+    });
+    const c = new Collector();
+    const watching = cacher.watch(c.options({ consistent: true }));
+    release();
+    await started;
+    await watching;
+    await c.waitForObjects(1);
+    assert.deepEqual(c.objectEvents.map((e) => e.name), ['a']);
+  } finally {
+    cacher.stop();
+  }
+});

@@ -5,16 +5,16 @@
 import { serviceUnavailable } from '../../apimachinery/errors.js';
 import type { KeyValue, Store, StoreError, WatchEvent } from '../store.js';
 import { CacheState } from './cache-state.js';
-import { CacheWatcher, deletedObjectOf, viewEvent } from './cache-watcher.js';
+import { CacheWatcher } from './cache-watcher.js';
 import { CacheReader } from './cache-reader.js';
 import { keyAfter } from './continue-token.js';
-import { initializing, tooLargeResourceVersion, tooOldResourceVersion } from './errors.js';
+import { initializing, tooLargeResourceVersion } from './errors.js';
 import { type BufferedEvent, EventBuffer } from './event-buffer.js';
+import { initialEvents } from './initial-events.js';
 import { parseResourceVersion } from './list-plan.js';
 import { setResourceVersion } from './object-meta.js';
 import {
   type CacheableObject,
-  type CacherEvent,
   type CacherListOptions,
   type CacherListResult,
   type CacherOptions,
@@ -25,13 +25,7 @@ import {
   type ProgressWatchOptions,
   WatchTerminated,
 } from './types.js';
-
-interface RevisionWaiter {
-  revision: number;
-  resolve: () => void;
-  reject: (err: Error) => void;
-  timer: NodeJS.Timeout;
-}
+import { ReadyGate, RevisionWaiters } from './waiters.js';
 
 /** Events at or below the list revision replayed to fill the buffer after a (re)list. */
 interface Priming {
@@ -44,6 +38,7 @@ interface Priming {
 const consoleLogger: Logger = { warn: (obj, msg) => console.warn(`cacher: ${msg}`, obj) };
 const MIN_RETRY_MS = 100;
 const MAX_RETRY_MS = 5_000;
+const stoppedError = (): Error => serviceUnavailable('the watch cache was stopped');
 
 export class Cacher<T extends CacheableObject> {
   readonly prefix: string;
@@ -60,11 +55,10 @@ export class Cacher<T extends CacheableObject> {
   readonly #state = new CacheState<T>();
   readonly #buffer: EventBuffer<T>;
   readonly #watchers = new Set<CacheWatcher<T>>();
-  readonly #waiters = new Set<RevisionWaiter>();
-  readonly #readyListeners = new Set<() => void>();
+  readonly #waiters = new RevisionWaiters();
+  readonly #ready = new ReadyGate();
   readonly #reader: CacheReader<T>;
   #revision = 0;
-  #ready = false;
   #started = false;
   #stopped = false;
   #generation = 0;
@@ -97,7 +91,7 @@ export class Cacher<T extends CacheableObject> {
       buffer: this.#buffer,
       pageSize: this.#listPageSize,
       decode: (kv) => this.#decodeKv(kv),
-      status: () => ({ ready: this.#ready, revision: this.#revision }),
+      status: () => ({ ready: this.#ready.isOpen, revision: this.#revision }),
       catchUp: () => this.#catchUpWithStore(),
       waitForRevision: (rev) => this.waitForRevision(rev),
     });
@@ -114,7 +108,7 @@ export class Cacher<T extends CacheableObject> {
   }
 
   get isReady(): boolean {
-    return this.#ready;
+    return this.#ready.isOpen;
   }
 
   /** Number of watchers currently attached (for metrics and tests). */
@@ -124,40 +118,38 @@ export class Cacher<T extends CacheableObject> {
 
   /** Start listing and watching; resolves once the cache is first ready (retries store errors). */
   start(): Promise<void> {
+    if (this.#stopped) return Promise.reject(stoppedError());
     if (!this.#started) {
       this.#started = true;
       this.#bookmarkTimer = setInterval(() => this.#tick(), this.#bookmarkIntervalMs);
       this.#bookmarkTimer.unref();
       this.#run(true);
     }
-    return this.#waitReady(Infinity);
+    return this.#ready.wait(Infinity, initializing);
   }
 
   stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
-    this.#ready = false;
+    this.#ready.fail(stoppedError());
     this.#generation++;
     this.#storeWatch?.cancel();
     this.#storeWatch = null;
     if (this.#bookmarkTimer) clearInterval(this.#bookmarkTimer);
     if (this.#retryTimer) clearTimeout(this.#retryTimer);
     this.#terminateWatchers('stopped', 'the watch cache was stopped');
-    for (const w of this.#waiters) {
-      clearTimeout(w.timer);
-      w.reject(serviceUnavailable('the watch cache was stopped'));
-    }
-    this.#waiters.clear();
-    for (const notify of this.#readyListeners) notify();
+    this.#waiters.rejectAll(stoppedError());
   }
 
-  list(opts: CacherListOptions<T> = {}): Promise<CacherListResult<T>> {
+  /** LIST with Kubernetes' resourceVersion / resourceVersionMatch / limit / continue semantics.
+   *  Errors are StatusErrors (400 bad parameters, 410 expired, 504 too large resource version). */
+  async list(opts: CacherListOptions<T> = {}): Promise<CacherListResult<T>> {
     return this.#reader.list(opts, this.#checkPrefix(opts.prefix));
   }
 
   /** GET one object. resourceVersion "" reads the latest (consistent), "0" whatever the cache has,
    *  "N" a state not older than N. Returns null when absent. Never mutate the result. */
-  get(key: string, opts: { resourceVersion?: string } = {}): Promise<T | null> {
+  async get(key: string, opts: { resourceVersion?: string } = {}): Promise<T | null> {
     if (!key.startsWith(this.prefix)) throw new Error(`key ${key} is not under ${this.prefix}`);
     return this.#reader.get(key, opts.resourceVersion ?? '');
   }
@@ -169,21 +161,11 @@ export class Cacher<T extends CacheableObject> {
 
   /** Resolves once the cache has reached `revision`; rejects with 504 "Too large resource version". */
   waitForRevision(revision: number, timeoutMs = this.#waitTimeoutMs): Promise<void> {
-    if (this.#stopped) return Promise.reject(serviceUnavailable('the watch cache was stopped'));
-    if (this.#ready && this.#revision >= revision) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      const waiter: RevisionWaiter = {
-        revision,
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          this.#waiters.delete(waiter);
-          reject(tooLargeResourceVersion(revision, this.#revision));
-        }, timeoutMs),
-      };
-      this.#waiters.add(waiter);
-      this.#storeWatch?.requestProgress?.();
-    });
+    if (this.#stopped) return Promise.reject(stoppedError());
+    if (this.#ready.isOpen && this.#revision >= revision) return Promise.resolve();
+    const waiting = this.#waiters.wait(revision, timeoutMs, () => tooLargeResourceVersion(revision, this.#revision));
+    this.#storeWatch?.requestProgress?.();
+    return waiting;
   }
 
   /** Watch changes. Throws 410 Expired when afterRevision is older than the buffer, 429 while the
@@ -192,42 +174,25 @@ export class Cacher<T extends CacheableObject> {
     const prefix = this.#checkPrefix(opts.prefix);
     const after = opts.afterRevision ?? 0;
     if (after < 0 || !Number.isSafeInteger(after)) parseResourceVersion(String(after));
-    await this.#waitReady(this.#readyTimeoutMs);
+    await this.#ready.wait(this.#readyTimeoutMs, initializing);
     if (after === 0 && opts.consistent) await this.#catchUpWithStore();
-    if (!this.#ready) throw this.#stopped ? serviceUnavailable('the watch cache was stopped') : initializing();
-
+    if (!this.#ready.isOpen) throw this.#stopped ? stoppedError() : initializing();
     const predicate = opts.predicate;
-    const initial: CacherEvent<T>[] = [];
-    if (after === 0) {
-      for (const [key, entry] of this.#state.entries(prefix)) {
-        if (!predicate || predicate(entry.object, key)) {
-          initial.push({ type: 'ADDED', object: entry.object, key, revision: entry.modRevision });
-        }
-      }
-    } else if (after < this.#revision) {
-      const events = this.#buffer.since(after);
-      if (!events) throw tooOldResourceVersion(after, this.#buffer.resumableFrom);
-      for (const event of events) {
-        const seen = viewEvent(event, prefix, predicate, deletedObjectOf);
-        if (seen) initial.push(seen);
-      }
-    }
-    const since = Math.max(after, this.#revision);
-    if (opts.allowBookmarks && (after === 0 || this.#revision > after)) {
-      initial.push({ type: 'BOOKMARK', revision: this.#revision, initialEventsEnd: true });
-    }
+    const allowBookmarks = opts.allowBookmarks ?? false;
+    const revision = this.#revision;
+    const initial = initialEvents(this.#state, this.#buffer, { prefix, predicate, after, revision, allowBookmarks });
     const watcher: CacheWatcher<T> = new CacheWatcher<T>(
       {
         prefix,
         predicate,
-        allowBookmarks: opts.allowBookmarks ?? false,
+        allowBookmarks,
         queueLimit: this.#watcherQueueLimit,
         onEvent: opts.onEvent,
         onError: opts.onError,
         onClosed: () => this.#watchers.delete(watcher),
       },
       initial,
-      since,
+      Math.max(after, revision),
     );
     this.#watchers.add(watcher);
     watcher.start();
@@ -252,6 +217,7 @@ export class Cacher<T extends CacheableObject> {
   #retryLater(prime: boolean, delayMs = this.#retryMs): void {
     this.#retryMs = Math.min(this.#retryMs * 2, MAX_RETRY_MS);
     this.#retryTimer = setTimeout(() => this.#run(prime), delayMs);
+    this.#retryTimer.unref();
   }
 
   async #initialize(prime: boolean): Promise<void> {
@@ -292,8 +258,7 @@ export class Cacher<T extends CacheableObject> {
     this.#storeWatch = watch;
     this.#supportsProgress = typeof watch.requestProgress === 'function';
     if (this.#priming) watch.requestProgress?.();
-    this.#ready = true;
-    for (const notify of this.#readyListeners) notify();
+    this.#ready.open();
     this.#resolveWaiters();
   }
 
@@ -305,7 +270,7 @@ export class Cacher<T extends CacheableObject> {
       this.stop();
       return;
     }
-    this.#ready = false;
+    this.#ready.close();
     // A compaction racing the priming watch: list again without priming.
     const prime = !(this.#priming !== null && err.code === 'Expired');
     this.#logger.warn({ prefix: this.prefix, code: err.code, err: err.message }, 'store watch failed; re-listing');
@@ -379,10 +344,17 @@ export class Cacher<T extends CacheableObject> {
     if (!priming.broken) this.#buffer.setCoveredFrom(priming.from);
   }
 
+  /** Bookmarks carry the latest revision; progress notifications (asked for only while someone
+   *  wants bookmarks) move it past writes to other prefixes, so quiet resources stay resumable. */
   #tick(): void {
-    this.#storeWatch?.requestProgress?.();
-    if (!this.#ready) return;
-    for (const watcher of this.#watchers) watcher.offerBookmark(this.#revision);
+    if (!this.#ready.isOpen) return;
+    let wanted = false;
+    for (const watcher of this.#watchers) {
+      if (!watcher.wantsBookmarks) continue;
+      wanted = true;
+      watcher.offerBookmark(this.#revision);
+    }
+    if (wanted) this.#storeWatch?.requestProgress?.();
   }
 
   // ---- helpers ----
@@ -390,46 +362,18 @@ export class Cacher<T extends CacheableObject> {
   /** Consistent reads: true once the cache has every event up to the store's current revision. */
   async #catchUpWithStore(): Promise<boolean> {
     const current = await this.#store.currentRevision();
-    if (this.#ready && this.#revision >= current) return true;
-    if (!this.#supportsProgress || !this.#ready) return false;
+    if (this.#ready.isOpen && this.#revision >= current) return true;
+    if (!this.#supportsProgress || !this.#ready.isOpen) return false;
     try {
       await this.waitForRevision(current);
-      return this.#ready;
+      return this.#ready.isOpen;
     } catch {
       return false;
     }
   }
 
   #resolveWaiters(): void {
-    if (!this.#ready) return;
-    for (const w of this.#waiters) {
-      if (w.revision <= this.#revision) {
-        clearTimeout(w.timer);
-        this.#waiters.delete(w);
-        w.resolve();
-      }
-    }
-  }
-
-  #waitReady(timeoutMs: number): Promise<void> {
-    if (this.#ready) return Promise.resolve();
-    if (this.#stopped) return Promise.reject(serviceUnavailable('the watch cache was stopped'));
-    return new Promise<void>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const notify = (): void => {
-        this.#readyListeners.delete(notify);
-        if (timer) clearTimeout(timer);
-        if (this.#ready) resolve();
-        else reject(serviceUnavailable('the watch cache was stopped'));
-      };
-      this.#readyListeners.add(notify);
-      if (timeoutMs !== Infinity) {
-        timer = setTimeout(() => {
-          this.#readyListeners.delete(notify);
-          reject(initializing());
-        }, timeoutMs);
-      }
-    });
+    if (this.#ready.isOpen) this.#waiters.release(this.#revision);
   }
 
   #terminateWatchers(reason: 'reset' | 'stopped', message: string): void {
