@@ -1,7 +1,7 @@
 // One served resource: its definition, its registry (writes) and its watch cache (lists and
 // watches), plus the list/watch query semantics (selectors, pagination, resourceVersion).
 import { badRequest } from '../../apimachinery/errors.js';
-import { parseFieldSelector } from '../../apimachinery/fields.js';
+import { DEFAULT_FIELD_LABELS, checkFieldSelector, parseFieldSelector } from '../../apimachinery/fields.js';
 import { parseSelector } from '../../apimachinery/labels.js';
 import type { KubeObject } from '../../apimachinery/meta.js';
 import type { Cacher } from '../../storage/cacher/cacher.js';
@@ -52,12 +52,7 @@ export class ServedResource {
     if (!labelText && !fieldText) return undefined;
     const labels = labelText ? parseOrBadRequest(() => parseSelector(labelText)) : null;
     const fields = fieldText ? parseOrBadRequest(() => parseFieldSelector(fieldText)) : null;
-    if (fields) {
-      const supported = new Set(['metadata.name', 'metadata.namespace', ...Object.keys(this.def.selectableFields ?? {})]);
-      for (const field of fields.fields()) {
-        if (!supported.has(field)) throw badRequest(`field label not supported: ${field}`);
-      }
-    }
+    if (fields) checkFieldSelector(fields, [...DEFAULT_FIELD_LABELS, ...Object.keys(this.def.selectableFields ?? {})]);
     return (obj) => (!labels || labels.matches(obj.metadata.labels ?? {})) && (!fields || fields.matches(this.fieldsOf(obj)));
   }
 

@@ -154,6 +154,8 @@ export class RegistryStore {
       if (requestedVersion && requestedVersion !== current.metadata.resourceVersion) {
         throw conflict(this.groupResource, name, 'the object has been modified; please apply your changes to the latest version and try again');
       }
+      // An unconditional update applies to the version it read.
+      if (!requestedVersion) obj.metadata.resourceVersion = current.metadata.resourceVersion;
       this.#keepSystemMetadata(obj, current, ctx, opts.marksDeletion === true);
       strategy.prepareForUpdate(obj, current, ctx);
       // Marked after the strategy, which would otherwise restore the old status.
