@@ -1,6 +1,6 @@
 // Validation of one container (pkg/apis/core/validation: validateContainerCommon and friends):
 // name, image, ports, env, envFrom, volume mounts, pull policy, resources, probes, security context.
-import { ErrorList, type FieldPath } from '../../../../apimachinery/field.js';
+import { ErrorList, type FieldPath, field } from '../../../../apimachinery/field.js';
 import { isConfigMapKey, isDNS1123Label, isDNS1123Subdomain, isEnvVarName, isValidPortName, isValidPortNum } from '../../../../apimachinery/names.js';
 import { compareQuantities, quantityText } from '../quantity.js';
 import { type ResourceList, validateContainerResourceName, validateResourceQuantity } from '../resource-list.js';
@@ -13,9 +13,10 @@ const NON_NEGATIVE = 'must be greater than or equal to 0';
 /** An IntOrString port: a number 1-65535 or an IANA service name. */
 export function validatePortNumOrName(port: unknown, path: FieldPath): ErrorList {
   const errs = new ErrorList();
+  if (port === undefined || port === null) port = 0;
   if (typeof port === 'number') for (const msg of isValidPortNum(port)) errs.invalid(path, port, msg);
   else if (typeof port === 'string') for (const msg of isValidPortName(port)) errs.invalid(path, port, msg);
-  else errs.add({ type: 'InternalError', field: path.toString(), badValue: null, detail: `unknown type: ${typeof port}` } as never);
+  else errs.add(field.internal(path, `unknown type: ${typeof port}`));
   return errs;
 }
 
@@ -96,7 +97,7 @@ function validateVolumeMounts(mounts: Container['volumeMounts'], volumes: Readon
   (mounts ?? []).forEach((m, i) => {
     const p = path.index(i);
     if (!m.name) errs.required(p.child('name'));
-    if (!volumes.has(m.name)) errs.add({ type: 'FieldValueNotFound', field: p.child('name').toString(), badValue: m.name, detail: '' } as never);
+    if (!volumes.has(m.name)) errs.add(field.notFound(p.child('name'), m.name));
     if (!m.mountPath) errs.required(p.child('mountPath'));
     if (mountPoints.has(m.mountPath)) errs.invalid(p.child('mountPath'), m.mountPath, 'must be unique');
     mountPoints.add(m.mountPath);

@@ -86,8 +86,9 @@ export function defaultVolume(v: Volume): void {
 }
 
 /** SetDefaults_PodSpec plus the defaults of everything inside it (containers, volumes, probes). */
-export function defaultPodSpec(spec: PodSpec | undefined): void {
-  if (!spec || typeof spec !== 'object') return;
+export function defaultPodSpec(podSpec: PodSpec | Record<string, unknown> | undefined): void {
+  if (!podSpec || typeof podSpec !== 'object') return;
+  const spec = podSpec as PodSpec;
   spec.dnsPolicy ||= 'ClusterFirst';
   spec.restartPolicy ||= 'Always';
   spec.securityContext ??= {};
