@@ -83,7 +83,7 @@ export class Cacher<T extends CacheableObject> {
     this.#listPageSize = opts.listPageSize ?? 1_000;
     this.#waitTimeoutMs = opts.waitTimeoutMs ?? 3_000;
     this.#readyTimeoutMs = opts.readyTimeoutMs ?? 3_000;
-    this.#primeWindow = opts.primeWindow ?? capacity;
+    this.#primeWindow = Math.min(opts.primeWindow ?? 1_000, capacity);
     this.#reader = new CacheReader<T>({
       store: this.#store,
       prefix: this.prefix,

@@ -35,7 +35,8 @@ export interface CacherOptions<T extends CacheableObject> {
   /** How long watch() waits for the initial list before answering 429. Default 3,000 ms. */
   readyTimeoutMs?: number;
   /** After (re)listing at revision R, also buffer the store's events in (R - primeWindow, R] so that
-   *  watches from before the list can resume. 0 disables. Default: eventCapacity. */
+   *  watches from shortly before the list (clients of a restarted server) resume instead of getting
+   *  410 and relisting. Costs two decodes per primed event at start. 0 disables. Default 1,000. */
   primeWindow?: number;
   logger?: Logger;
   /** Injected for tests. */
