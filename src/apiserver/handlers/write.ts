@@ -6,7 +6,7 @@ import { successStatus, writeJson } from '../http/response.js';
 import { findUnknownFields, strictDecodingMessage } from '../openapi/field-validation.js';
 import { applyPatch, type PatchType } from './patch-object.js';
 import { deleteObject, parseDeleteOptions } from '../registry/generic/delete.js';
-const updateManagedFields = (..._args: unknown[]): void => undefined; // wired when managed fields land
+import { updateManagedFields } from '../patch/managed-fields.js';
 import {
   type HandlerContext,
   defaultFieldManager,
@@ -66,10 +66,7 @@ export async function handleUpdate(ctx: HandlerContext): Promise<void> {
   const { object, created } = await served.registry.update(
     rctx,
     info.name,
-    (current) => {
-      updateManagedFields(current, obj, manager, apiVersion, 'Update');
-      return obj;
-    },
+    (current) => updateManagedFields(current, obj, manager, apiVersion, 'Update', info.subresource ? { subresource: info.subresource } : {}),
     { subresource: info.subresource },
   );
   writeJson(ctx.res, created ? 201 : 200, object, warningHeaders(ctx.warnings));
@@ -93,7 +90,7 @@ export async function handlePatch(ctx: HandlerContext): Promise<void> {
   const { object, created } = await served.registry.update(
     rctx,
     info.name,
-    (current) => applyPatch({ type, current, patch, def: served.def, manager, force, apiVersion, namespace: info.namespace, name: info.name }),
+    (current) => applyPatch({ type, current, patch, def: served.def, manager, force, apiVersion, namespace: info.namespace, name: info.name, subresource: info.subresource }),
     // A patch that names no resourceVersion applies to whatever is current: retry on conflict.
     { subresource: info.subresource, retryOnConflict: !hasResourceVersion(patch), createIfMissing: type === 'apply' && info.subresource === '' },
   );

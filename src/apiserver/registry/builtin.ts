@@ -4,6 +4,10 @@ import type { ResourceDefinition } from './generic/resource.js';
 import { configmaps } from './core/configmaps/storage.js';
 import { namespaces } from './core/namespaces/storage.js';
 import { secrets } from './core/secrets/storage.js';
+import { daemonsets } from './apps/daemonsets/storage.js';
+import { deployments } from './apps/deployments/storage.js';
+import { replicasets } from './apps/replicasets/storage.js';
+import { statefulsets } from './apps/statefulsets/storage.js';
 import { selfSubjectAccessReviews, selfSubjectRulesReviews } from './authorization/access-reviews.js';
 
 const resources = [
@@ -11,7 +15,11 @@ const resources = [
   namespaces,
   configmaps,
   secrets,
-  // apps/v1: registered once the shared PodSpec validation (core/pods) lands
+  // apps/v1
+  deployments,
+  replicasets,
+  daemonsets,
+  statefulsets,
   // authorization.k8s.io/v1
   selfSubjectAccessReviews,
   selfSubjectRulesReviews,
