@@ -282,7 +282,9 @@ export class FieldSet {
   static fromFieldsV1(fields: unknown): FieldSet {
     if (!isObject(fields)) throw new Error('FieldsV1 must be an object');
     const set = new FieldSet();
-    const read = (obj: JsonObject, into: FieldSet): void => {
+    // Returns whether `obj` held any known path element (otherwise its owner is a member).
+    const read = (obj: JsonObject, into: FieldSet): boolean => {
+      let any = false;
       for (const [k, v] of Object.entries(obj)) {
         if (k === '.') continue;
         let pe: PathElement;
@@ -293,10 +295,13 @@ export class FieldSet {
           throw err;
         }
         if (!isObject(v)) throw new Error(`FieldsV1 value for ${k} must be an object`);
-        const childKeys = Object.keys(v);
-        if (childKeys.length === 0 || '.' in v) into.#members.set(serializePE(pe), pe);
-        if (childKeys.some((c) => c !== '.')) read(v, into.descend(pe));
+        any = true;
+        const child = new FieldSet();
+        const hasChildren = read(v, child);
+        if (!hasChildren || '.' in v) into.#members.set(serializePE(pe), pe);
+        if (hasChildren) into.#children.set(serializePE(pe), { pe, set: child });
       }
+      return any;
     };
     read(fields, set);
     return set;
