@@ -52,7 +52,7 @@ export interface JobStatus {
   ready?: number;
 }
 
-export type Job = Workload<JobSpec, JobStatus> & { spec?: JobSpec; status?: JobStatus };
+export type Job = Workload<JobSpec, JobStatus>;
 
 /** Defaults shared by a Job and a CronJob's jobTemplate: the pod template and pod failure policy. */
 export function defaultJobTemplateSpec(spec: JobSpec): void {
@@ -108,7 +108,6 @@ const warnings = (job: Job, old: Job | undefined): string[] => {
 const base = specStatusStrategy<Job>({
   defaults: defaultJob,
   validate: (job) => validateJob(job, { requirePrefixedLabels: true }),
-  validateUpdate: (job, old) => validateJobUpdate(job, old),
   validateStatusUpdate: (job, old) => validateJobStatusUpdate(job, old),
   warnings,
 });
@@ -122,8 +121,8 @@ export const jobStrategy: Strategy<Job> = {
     // labels then carries its template's labels, generated ones included.
     defaultJob(job);
   },
-  // The create-time checks run on updates too, except the prefixed labels of pre-1.27 Jobs.
-  validateUpdate: (job, old, ctx) => validateJobUpdate(job, old),
+  // Not validate + update checks: Jobs from before 1.27 lack the prefixed labels and stay valid.
+  validateUpdate: (job, old) => validateJobUpdate(job, old),
 };
 
 export const jobStatusStrategy = base.statusStrategy;
