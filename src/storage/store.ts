@@ -62,11 +62,16 @@ export interface WatchOptions {
   onEvents: (events: WatchEvent[]) => void;
   /** Called at most once, after which no more events arrive (e.g. Expired when afterRevision is compacted). */
   onError: (err: StoreError) => void;
+  /** Progress notification (etcd's): every event with revision <= `revision` has been delivered.
+   *  Sent after requestProgress(); lets a watch cache serve consistent reads without a store read. */
+  onProgress?: (revision: number) => void;
 }
 
 export interface Watch {
   /** Stop the watch; no callbacks run after cancel returns. */
   cancel(): void;
+  /** Ask for an onProgress call (backends that support it: memory, sqlite, etcd). */
+  requestProgress?(): void;
 }
 
 export interface Store {

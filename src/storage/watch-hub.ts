@@ -6,7 +6,8 @@
 // step, a live watcher receives exactly the events after the last one it replayed: no gap,
 // no duplicate. Each watcher also filters on `revision > after`, which makes that hand-off
 // robust against events still queued for fan-out.
-import { StoreError, type Watch, type WatchEvent, type WatchOptions } from './store.js';
+import { StoreError, type WatchEvent } from './store.js';
+import type { ProgressWatch, ProgressWatchOptions } from './cacher/types.js';
 
 export interface HistorySource {
   /** Revision of the last committed write; every event up to it is readable through readHistory. */
@@ -24,7 +25,9 @@ interface Watcher {
   after: number;
   live: boolean;
   done: boolean;
-  opts: WatchOptions;
+  /** A progress notification was asked for while catching up: send it once live. */
+  progressWanted: boolean;
+  opts: ProgressWatchOptions;
 }
 
 const REPLAY_CHUNK = 1000;
@@ -41,8 +44,8 @@ export class WatchHub {
     return this.watchers.size;
   }
 
-  watch(prefix: string, opts: WatchOptions): Watch {
-    const w: Watcher = { prefix, after: opts.afterRevision, live: false, done: false, opts };
+  watch(prefix: string, opts: ProgressWatchOptions): ProgressWatch {
+    const w: Watcher = { prefix, after: opts.afterRevision, live: false, done: false, progressWanted: false, opts };
     this.watchers.add(w);
     if (this.expired(w.after)) {
       // Report after returning the handle, so the caller can hold it when onError runs.
@@ -52,7 +55,23 @@ export class WatchHub {
     } else {
       setImmediate(() => this.catchUp(w));
     }
-    return { cancel: () => this.remove(w) };
+    return { cancel: () => this.remove(w), requestProgress: () => this.requestProgress(w) };
+  }
+
+  /** Like etcd's progress notify: tells the watcher every event up to the committed revision
+   *  has been delivered, so a cache can serve consistent reads without asking the store. */
+  private requestProgress(w: Watcher): void {
+    if (w.done || !w.opts.onProgress) return;
+    if (!w.live) {
+      w.progressWanted = true;
+      return;
+    }
+    // Commits publish synchronously, so once the current fan-out is done a live watcher has
+    // seen everything up to the committed revision.
+    setImmediate(() => {
+      if (w.done || !w.live) return;
+      w.opts.onProgress?.(this.source.committedRevision());
+    });
   }
 
   /** Fans out the events of one commit (in revision order) to live watchers. Re-entrant safe:
@@ -91,6 +110,10 @@ export class WatchHub {
       const upTo = this.source.committedRevision();
       if (w.after >= upTo) {
         w.live = true;
+        if (w.progressWanted) {
+          w.progressWanted = false;
+          this.requestProgress(w);
+        }
         return;
       }
       const { events, scannedTo } = this.source.readHistory(w.prefix, w.after, upTo, REPLAY_CHUNK);

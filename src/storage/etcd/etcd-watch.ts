@@ -25,6 +25,7 @@ export class EtcdWatch implements Watch {
   private failingSince: number | undefined;
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | undefined;
+  private progressWanted = false;
 
   constructor(
     private readonly client: Etcd3,
@@ -40,6 +41,13 @@ export class EtcdWatch implements Watch {
 
   cancel(): void {
     this.finish();
+  }
+
+  /** etcd's progress notify: an event-less response carrying the revision all events are delivered up to. */
+  requestProgress(): void {
+    if (this.done || !this.stream || !this.opts.onProgress) return;
+    this.progressWanted = true;
+    this.stream.write({ progress_request: {} });
   }
 
   /** Ends the watch with an error (at most once; nothing is delivered afterwards). */
@@ -102,7 +110,16 @@ export class EtcdWatch implements Watch {
       }
       return;
     }
-    if (res.events.length === 0) return;
+    if (res.events.length === 0) {
+      // With one watch per stream, an event-less response that is not the creation is progress.
+      if (!res.created && this.progressWanted && res.header) {
+        this.progressWanted = false;
+        const revision = Number(res.header.revision);
+        if (revision > this.lastRevision) this.lastRevision = revision;
+        this.opts.onProgress?.(this.lastRevision);
+      }
+      return;
+    }
     // etcd sends whole revisions per response; a resumed stream starts after lastRevision, so this
     // filter only guards against a server that replays.
     const events: WatchEvent[] = [];
