@@ -1,4 +1,6 @@
 // Builders for nodes and pods in tests and benchmarks.
+import { type FilterFailure, type FilterPlugin, type ScorePlugin, Snapshot } from './framework.js';
+import { newPodInfo } from './pod-info.js';
 import type { Container, Node, Pod, Taint, Toleration } from './types.js';
 
 export interface NodeSpec {
@@ -78,4 +80,28 @@ export function makePod(name: string, o: PodSpecOptions = {}): Pod {
     },
     status: { phase: 'Pending' },
   };
+}
+
+
+/** Runs one filter plugin for `pod` on `node` (undefined: fits, or the plugin skipped the pod). */
+export function runFilter(plugin: FilterPlugin, pod: Pod, node: Node, assigned: Pod[] = []): FilterFailure | undefined {
+  const s = new Snapshot();
+  const info = s.setNode(node);
+  for (const p of assigned) s.setPod(p);
+  const filter = plugin.prepareFilter(newPodInfo(pod), s);
+  return filter?.(info);
+}
+
+/** Runs one score plugin over all `nodes` (all feasible); returns the normalized scores by node, or undefined if skipped. */
+export function runScore(plugin: ScorePlugin, pod: Pod, nodes: Node[], assigned: Pod[] = []): Record<string, number> | undefined {
+  const s = new Snapshot();
+  for (const n of nodes) s.setNode(n);
+  for (const p of assigned) s.setPod(p);
+  const feasible = s.list();
+  const scorer = plugin.prepareScore(newPodInfo(pod), feasible, s);
+  if (!scorer) return undefined;
+  const scores = new Float64Array(feasible.length);
+  feasible.forEach((n, i) => (scores[i] = scorer.score(n)));
+  scorer.normalize?.(scores, feasible.length, feasible);
+  return Object.fromEntries(feasible.map((n, i) => [n.name, scores[i]!]));
 }
