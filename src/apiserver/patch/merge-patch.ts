@@ -2,6 +2,7 @@
 // for kube-apiserver: objects merge recursively, null deletes a member, anything else (lists
 // included) replaces. Values copied in from the patch lose their null members (lists keep
 // their null elements), as evanphx's pruneNulls does.
+// Hand-written: fast-json-patch has no RFC 7386, and Kubernetes' null pruning must match exactly.
 
 import { type JsonObject, type JsonValue, clone, isObject } from './json.js';
 import { patchDecodeError, patchResultInvalid } from './patch-errors.js';

@@ -6,7 +6,8 @@
 // - directives: `$patch: replace|delete` in an object, `$patch: delete|replace` items in a list,
 //   `$retainKeys`, `$deleteFromPrimitiveList/<field>`, `$setElementOrder/<field>`.
 // Values copied into the result lose their directives and null members (Kubernetes decodes the
-// result into a typed object, which drops both). Deviation: `$patch: merge` is rejected, as upstream.
+// result into a typed object, which drops both). `$patch: merge` is rejected, as upstream does.
+// Hand-written: no JavaScript library implements strategic merge patch.
 
 import { type JsonObject, type JsonValue, clone, isObject } from './json.js';
 import { patchDecodeError } from './patch-errors.js';

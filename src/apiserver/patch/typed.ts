@@ -4,6 +4,7 @@
 // An object node is granular (merged and owned key by key) unless marked atomic; a list is
 // atomic unless its schema says `map` (items keyed by listMapKeys) or `set` (primitive items).
 // Fields the schema does not describe are objects merged key by key and atomic lists.
+// Hand-written: structured-merge-diff exists only in Go.
 
 import { type JsonObject, type JsonValue, deepEqual, isObject } from './json.js';
 import { FieldSet, type Path, type PathElement, fieldPE, keyPE, pathString, serializePE } from './fieldpath.js';
