@@ -81,7 +81,7 @@ const gvkString = (apiVersion: unknown, kind: unknown): string => {
 };
 
 /** The 409 of NewConflictError: message and causes as kube-apiserver writes them. */
-export function conflictError(conflicts: Conflict[]): StatusError {
+function conflictError(conflicts: Conflict[]): StatusError {
   const causes = conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${printManager(c.entry)}`, field: pathString(c.path) }));
   let message: string;
   if (conflicts.length === 1) {
