@@ -5,9 +5,10 @@ import { selectorToString } from '../../apimachinery/labels.js';
 import type { KubeObject } from '../../apimachinery/meta.js';
 import { decodeObjectBody, mediaType, parseJson, readBody } from '../http/body.js';
 import { writeJson } from '../http/response.js';
-import { applyPatch, type PatchType } from './patch-object.js';
+import { applyPatch, type PatchType } from '../patch/apply-patch.js';
 import type { ScaleSubresource } from '../registry/generic/resource.js';
-import { type HandlerContext, requestContext } from './context.js';
+import { type HandlerContext, defaultFieldManager, parseFieldManager, requestContext } from './context.js';
+import { updateManagedFields } from '../patch/managed-fields.js';
 
 const getPath = (obj: unknown, path: string): unknown =>
   path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), obj);
@@ -57,6 +58,7 @@ export async function handleScale(ctx: HandlerContext): Promise<void> {
   }
   if (info.verb !== 'update' && info.verb !== 'patch') throw methodNotAllowed(`${info.verb} is not supported on ${served.def.resource}/scale`);
   const body = await readBody(ctx.req);
+  const manager = parseFieldManager(ctx.url.searchParams, defaultFieldManager(ctx.req));
   let desiredScale: (current: KubeObject) => Promise<KubeObject>;
   if (info.verb === 'update') {
     const requested = decodeObjectBody(body, ctx.req.headers['content-type']) as unknown as KubeObject;
@@ -81,8 +83,10 @@ export async function handleScale(ctx: HandlerContext): Promise<void> {
       // A Scale carrying a resourceVersion is a conditional write: the update loop refuses a stale one.
       const rv = wanted.metadata?.resourceVersion;
       if (info.verb === 'update' && rv) current.metadata.resourceVersion = rv;
+      const before = structuredClone(current);
       setPath(current as unknown as Record<string, unknown>, scale.specReplicasPath, replicas);
-      return current;
+      // Ownership of spec.replicas moves to whoever scaled, recorded against the scale subresource.
+      return updateManagedFields(before, current, manager, served.apiVersion, 'Update', { subresource: 'scale' });
     },
     { subresource: 'scale', retryOnConflict: true },
   );

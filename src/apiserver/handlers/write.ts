@@ -4,9 +4,11 @@ import type { KubeObject } from '../../apimachinery/meta.js';
 import { decodeObjectBody, mediaType, parseJson, readBody } from '../http/body.js';
 import { successStatus, writeJson } from '../http/response.js';
 import { findUnknownFields, strictDecodingMessage } from '../openapi/field-validation.js';
-import { applyPatch, type PatchType } from './patch-object.js';
+import { applyPatch, type PatchType } from '../patch/apply-patch.js';
 import { deleteObject, parseDeleteOptions } from '../registry/generic/delete.js';
 import { updateManagedFields } from '../patch/managed-fields.js';
+import { FieldSet, fieldPE } from '../patch/fieldpath.js';
+import type { ResourceDefinition } from '../registry/generic/resource.js';
 import {
   type HandlerContext,
   defaultFieldManager,
@@ -90,11 +92,17 @@ export async function handlePatch(ctx: HandlerContext): Promise<void> {
   const { object, created } = await served.registry.update(
     rctx,
     info.name,
-    (current) => applyPatch({ type, current, patch, def: served.def, manager, force, apiVersion, namespace: info.namespace, name: info.name, subresource: info.subresource }),
+    (current) => applyPatch({ type, current, patch, def: served.def, manager, force, apiVersion, namespace: info.namespace, name: info.name, subresource: info.subresource || undefined, ignoredFields: resetFields(served.def, info.subresource) }),
     // A patch that names no resourceVersion applies to whatever is current: retry on conflict.
     { subresource: info.subresource, retryOnConflict: !hasResourceVersion(patch), createIfMissing: type === 'apply' && info.subresource === '' },
   );
   writeJson(ctx.res, created ? 201 : 200, object, warningHeaders(ctx.warnings));
+}
+
+/** Fields an endpoint resets, so no manager owns them through it: status on the main resource, spec on /status. */
+function resetFields(def: ResourceDefinition, subresource: string): FieldSet | undefined {
+  if (!def.statusStrategy) return undefined;
+  return FieldSet.of([fieldPE(subresource === 'status' ? 'spec' : 'status')]);
 }
 
 /** Strategic merge patch directives ($patch, $setElementOrder/x, $retainKeys, ...) are not fields. */
