@@ -7,6 +7,8 @@ import { builtinResources } from '../apiserver/registry/builtin.js';
 import { ObjectCodec, resourcePrefix } from '../apiserver/registry/generic/codec.js';
 import { RegistryStore } from '../apiserver/registry/generic/registry-store.js';
 import { ServedResource } from '../apiserver/registry/served-resource.js';
+import { podGracePeriod } from '../apiserver/registry/core/pods/storage.js';
+import { registerPodSubresources } from '../apiserver/registry/core/pods/binding.js';
 import { Cacher } from '../storage/cacher/cacher.js';
 import type { Store } from '../storage/store.js';
 import type { Authorizer } from '../apiserver/authz/authorizer.js';
@@ -39,12 +41,18 @@ export async function buildServedResources(store: Store, opts: ServedResourcesOp
     if (!served) throw new Error(`resource ${resource}.${group} is not served`);
     return served;
   };
+  registerPodSubresources();
   const admission = new AdmissionChain([namespaceLifecycle(lookup)]);
   const all: ServedResource[] = [];
   for (const def of builtinResources()) {
     const registry = new RegistryStore(def, store, codec, admission);
     const cache = new Cacher<KubeObject>({ store, prefix: resourcePrefix(def), decode: (kv) => codec.decode(kv) });
     const served = new ServedResource(def, registry, cache);
+    if (def.group === '' && def.resource === 'pods') {
+      // Pods on a node wait for the node to stop them; a deleted pod is answered with the object.
+      served.gracePeriod = podGracePeriod;
+      served.returnDeletedObject = true;
+    }
     if (def === selfSubjectAccessReviews) served.createVirtual = accessReviewHandler(opts.authorizer);
     if (def === selfSubjectRulesReviews) served.createVirtual = rulesReviewHandler(opts.ruleResolver);
     byName.set(`${def.resource}.${def.group}`, served);
