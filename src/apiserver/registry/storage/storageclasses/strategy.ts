@@ -4,7 +4,6 @@ import { ErrorList, root } from '../../../../apimachinery/field.js';
 import { validateLabelName } from '../../../../apimachinery/labels.js';
 import type { KubeObject } from '../../../../apimachinery/meta.js';
 import { isQualifiedName } from '../../../../apimachinery/names.js';
-import type { Strategy } from '../../generic/resource.js';
 import { plainStrategy } from '../../generic/strategies.js';
 import { validateImmutableField } from '../../batch/field-helpers.js';
 
@@ -87,10 +86,4 @@ export function validateStorageClassUpdate(sc: StorageClass, old: StorageClass):
   return errs.add(validateImmutableField(sc.volumeBindingMode, old.volumeBindingMode, root('volumeBindingMode')));
 }
 
-const base = plainStrategy<StorageClass>({ defaults, validate: validateStorageClass });
-
-export const storageClassStrategy: Strategy<StorageClass> = {
-  ...base,
-  // ValidateStorageClassUpdate checks only what may not change (plus ObjectMeta).
-  validateUpdate: (sc, old) => validateStorageClassUpdate(sc, old),
-};
+export const storageClassStrategy = plainStrategy<StorageClass>({ defaults, validate: validateStorageClass, validateUpdate: validateStorageClassUpdate });
