@@ -18,8 +18,7 @@ export const adminCtx = (namespace = 'default', dryRun = false): RequestContext 
   dryRun,
 });
 
-export function memoryRegistry<T extends KubeObject>(def: ResourceDefinition<T>): { registry: RegistryStore; store: MemoryStore } {
-  const store = new MemoryStore();
+export function memoryRegistry<T extends KubeObject>(def: ResourceDefinition<T>, store = new MemoryStore()): { registry: RegistryStore; store: MemoryStore } {
   const registry = new RegistryStore(def as unknown as ResourceDefinition, store, new ObjectCodec(), new AdmissionChain());
   return { registry, store };
 }
