@@ -10,6 +10,20 @@ import { daemonsets } from './apps/daemonsets/storage.js';
 import { deployments } from './apps/deployments/storage.js';
 import { replicasets } from './apps/replicasets/storage.js';
 import { statefulsets } from './apps/statefulsets/storage.js';
+import { jobs } from './batch/jobs/storage.js';
+import { cronjobs } from './batch/cronjobs/storage.js';
+import { horizontalpodautoscalers } from './autoscaling/horizontalpodautoscalers/storage.js';
+import { leases } from './coordination/leases/storage.js';
+import { endpointslices } from './discovery/endpointslices/storage.js';
+import { ingresses } from './networking/ingresses/storage.js';
+import { ingressclasses } from './networking/ingressclasses/storage.js';
+import { networkpolicies } from './networking/networkpolicies/storage.js';
+import { poddisruptionbudgets } from './policy/poddisruptionbudgets/storage.js';
+import { clusterrolebindings } from './rbac/clusterrolebindings/storage.js';
+import { clusterroles } from './rbac/clusterroles/storage.js';
+import { rolebindings } from './rbac/rolebindings/storage.js';
+import { roles } from './rbac/roles/storage.js';
+import { storageclasses } from './storage/storageclasses/storage.js';
 import { selfSubjectAccessReviews, selfSubjectRulesReviews } from './authorization/access-reviews.js';
 
 // A function: every server gets its own services definition (its own IP and node port allocators).
@@ -25,6 +39,28 @@ const resources = (): unknown[] => [
   replicasets,
   daemonsets,
   statefulsets,
+  // batch/v1
+  jobs,
+  cronjobs,
+  // autoscaling/v2
+  horizontalpodautoscalers,
+  // coordination.k8s.io/v1
+  leases,
+  // discovery.k8s.io/v1
+  endpointslices,
+  // networking.k8s.io/v1
+  ingresses,
+  ingressclasses,
+  networkpolicies,
+  // policy/v1
+  poddisruptionbudgets,
+  // rbac.authorization.k8s.io/v1
+  roles,
+  clusterroles,
+  rolebindings,
+  clusterrolebindings,
+  // storage.k8s.io/v1
+  storageclasses,
   // authorization.k8s.io/v1
   selfSubjectAccessReviews,
   selfSubjectRulesReviews,
