@@ -95,3 +95,30 @@ describe('Snapshot', () => {
     assert.equal(s.hasPreferNoScheduleTaints, false);
   });
 });
+
+describe('Snapshot zone counts', () => {
+  it('match a count over all nodes through pod, node and label changes', () => {
+    const s = new Snapshot();
+    let seed = 11;
+    const rnd = (n: number): number => (seed = (seed * 48271) % 2147483647) % n;
+    const zoneLabel = (): Record<string, string> => {
+      const z = rnd(4);
+      return z === 3 ? {} : { 'topology.kubernetes.io/zone': `z${z}` };
+    };
+    for (let step = 0; step < 3000; step++) {
+      const node = `n${rnd(8)}`;
+      const op = rnd(10);
+      if (op < 5) s.setPod(makePod(`p${rnd(60)}`, { nodeName: node, owner: { name: 'o', uid: `o${rnd(3)}` } }));
+      else if (op < 7) s.removePod(`uid-default-p${rnd(60)}`);
+      else if (op < 9) s.setNode(makeNode(node, { labels: zoneLabel() }));
+      else s.removeNode(node);
+      for (const zone of ['z0', 'z1', 'z2']) {
+        for (const owner of ['o0', 'o1', 'o2']) {
+          let want = 0;
+          for (const n of s.list()) if (n.zone === zone) want += n.ownerCounts.get(owner) ?? 0;
+          assert.equal(s.zoneOwnerCount(zone, owner), want, `step ${step} ${zone} ${owner}`);
+        }
+      }
+    }
+  });
+});

@@ -61,6 +61,8 @@ export class Snapshot {
   readonly #pods = new Map<string, PodState>();
   #zonedNodes = 0;
   #preferNoScheduleNodes = 0;
+  /** zone -> owner uid -> pods on existing nodes of the zone (for spreading over zones without a walk over all nodes). */
+  readonly #zoneOwnerCounts = new Map<string, Map<string, number>>();
 
   get numNodes(): number {
     return this.#list.length;
@@ -79,6 +81,11 @@ export class Snapshot {
   /** True when some node carries a zone label (the default spreading then spreads over zones too). */
   get hasZones(): boolean {
     return this.#zonedNodes > 0;
+  }
+
+  /** Pods of this owner on the existing nodes labelled with this zone. */
+  zoneOwnerCount(zone: string, owner: string): number {
+    return this.#zoneOwnerCounts.get(zone)?.get(owner) ?? 0;
   }
 
   get hasPreferNoScheduleTaints(): boolean {
@@ -108,8 +115,22 @@ export class Snapshot {
   }
 
   #countNode(info: NodeInfo, sign: 1 | -1): void {
-    if (info.zone !== undefined) this.#zonedNodes += sign;
+    if (info.zone !== undefined) {
+      this.#zonedNodes += sign;
+      for (const [owner, n] of info.ownerCounts) this.#countZoneOwner(info.zone, owner, sign * n);
+    }
     if (info.preferNoScheduleTaints.length) this.#preferNoScheduleNodes += sign;
+  }
+
+  #countZoneOwner(zone: string, owner: string, delta: number): void {
+    let owners = this.#zoneOwnerCounts.get(zone);
+    if (!owners) this.#zoneOwnerCounts.set(zone, (owners = new Map()));
+    const n = (owners.get(owner) ?? 0) + delta;
+    if (n > 0) owners.set(owner, n);
+    else {
+      owners.delete(owner);
+      if (owners.size === 0) this.#zoneOwnerCounts.delete(zone);
+    }
   }
 
   /** An assigned pod as the informer reports it (added or updated): confirms an assumption. */
@@ -128,6 +149,7 @@ export class Snapshot {
     this.#pods.delete(uid);
     const info = this.#nodes.get(state.nodeName);
     if (info) {
+      if (info.node && info.zone !== undefined && state.info.ownerUid !== undefined) this.#countZoneOwner(info.zone, state.info.ownerUid, -1);
       info.removePod(uid);
       if (!info.node && info.podCount === 0) this.#nodes.delete(state.nodeName);
     }
@@ -164,6 +186,7 @@ export class Snapshot {
     let info = this.#nodes.get(nodeName);
     if (!info) this.#nodes.set(nodeName, (info = new NodeInfo(nodeName)));
     info.addPod(pod);
+    if (info.node && info.zone !== undefined && pod.ownerUid !== undefined) this.#countZoneOwner(info.zone, pod.ownerUid, 1);
     this.#pods.set(pod.uid, { info: pod, nodeName, assumed });
   }
 }

@@ -4,7 +4,7 @@
 // reference when that owner selects its pods (ReplicaSet, ReplicationController, StatefulSet);
 // pods are counted per owner uid, as upstream counts PodsWithOwnerRef.
 // Not supported yet: explicit spec.topologySpreadConstraints (hard or soft).
-import type { NodeInfo, ScorePlugin } from '../framework.js';
+import type { NodeInfo, ScorePlugin, Snapshot } from '../framework.js';
 import { MAX_NODE_SCORE } from '../framework.js';
 import { requiredNodeAffinity } from '../node-selector.js';
 
@@ -31,15 +31,22 @@ export function normalizeSpread(scores: Float64Array, n: number): void {
   }
 }
 
-/** Matching pods per zone over all nodes (those the pod's node affinity allows), for zones among `feasible`. */
-function zoneCounts(owner: string, feasible: readonly NodeInfo[], all: readonly NodeInfo[], allowed: ((n: NodeInfo) => boolean) | undefined): Map<string, number> {
+/**
+ * Matching pods per zone, for the zones among `feasible` (nodes without the label form the
+ * domain "", which never earns zone credit but counts as a domain, as upstream). Counted over
+ * all nodes the pod's node affinity allows; without affinity the snapshot's running totals do.
+ */
+function zoneCounts(owner: string, feasible: readonly NodeInfo[], snapshot: Snapshot, allowed: ((n: NodeInfo) => boolean) | undefined): Map<string, number> {
   const counts = new Map<string, number>();
-  // Upstream keys nodes without the label under "" (they form a domain but never get zone credit).
   for (const node of feasible) counts.set(node.zone ?? '', 0);
-  for (const node of all) {
+  if (!allowed) {
+    for (const zone of counts.keys()) if (zone !== '') counts.set(zone, snapshot.zoneOwnerCount(zone, owner));
+    return counts;
+  }
+  for (const node of snapshot.list()) {
     const zone = node.zone ?? '';
     const c = counts.get(zone);
-    if (c === undefined || (allowed && !allowed(node))) continue;
+    if (c === undefined || !allowed(node)) continue;
     counts.set(zone, c + (node.ownerCounts.get(owner) ?? 0));
   }
   return counts;
@@ -52,16 +59,18 @@ export const podTopologySpread: ScorePlugin = {
     const owner = pod.spreadOwner;
     if (owner === undefined || snapshot.numNodes === 0) return undefined;
     const hostWeight = topologyNormalizingWeight(feasible.length);
-    let zones: Map<string, number> | undefined;
-    let zoneWeight = 0;
+    // zone -> its share of the score, computed once per pod rather than per node.
+    let zoneScores: Map<string, number> | undefined;
     if (snapshot.hasZones) {
-      zones = zoneCounts(owner, feasible, snapshot.list(), requiredNodeAffinity(pod.pod));
-      zoneWeight = topologyNormalizingWeight(zones.size);
+      const zones = zoneCounts(owner, feasible, snapshot, requiredNodeAffinity(pod.pod));
+      const zoneWeight = topologyNormalizingWeight(zones.size);
+      zoneScores = new Map();
+      for (const [zone, count] of zones) zoneScores.set(zone, scoreForCount(count, ZONE_MAX_SKEW, zoneWeight));
     }
     return {
       score(node) {
         let s = scoreForCount(node.ownerCounts.get(owner) ?? 0, HOSTNAME_MAX_SKEW, hostWeight);
-        if (zones && node.zone !== undefined) s += scoreForCount(zones.get(node.zone) ?? 0, ZONE_MAX_SKEW, zoneWeight);
+        if (zoneScores && node.zone !== undefined) s += zoneScores.get(node.zone) ?? 0;
         return Math.round(s);
       },
       normalize: normalizeSpread,
