@@ -6,6 +6,15 @@ import { namespaces } from './core/namespaces/storage.js';
 import { secrets } from './core/secrets/storage.js';
 import { pods } from './core/pods/storage.js';
 import { createServicesResource } from './core/services/storage.js';
+import { endpoints } from './core/endpoints/storage.js';
+import { serviceaccounts } from './core/serviceaccounts/storage.js';
+import { nodes } from './core/nodes/storage.js';
+import { events } from './core/events/storage.js';
+import { persistentvolumes } from './core/persistentvolumes/storage.js';
+import { persistentvolumeclaims } from './core/persistentvolumeclaims/storage.js';
+import { resourcequotas } from './core/resourcequotas/storage.js';
+import { limitranges } from './core/limitranges/storage.js';
+import { podtemplates } from './core/podtemplates/storage.js';
 import { daemonsets } from './apps/daemonsets/storage.js';
 import { deployments } from './apps/deployments/storage.js';
 import { replicasets } from './apps/replicasets/storage.js';
@@ -34,6 +43,15 @@ const resources = (): unknown[] => [
   secrets,
   pods,
   createServicesResource(),
+  endpoints,
+  serviceaccounts,
+  nodes,
+  events,
+  persistentvolumes,
+  persistentvolumeclaims,
+  resourcequotas,
+  limitranges,
+  podtemplates,
   // apps/v1
   deployments,
   replicasets,
