@@ -54,7 +54,8 @@ export function toTable(
   const now = Date.now();
   const columns = def.table ? def.table.columns.map((c) => ({ description: '', priority: 0, format: '', ...c })) : [ageColumn];
   const rows = items.map((obj) => {
-    const cells: TableCell[] = [obj.metadata.name ?? '', ...(def.table ? def.table.cells(obj, now) : [age(obj, now)])];
+    const name = def.table?.name ? def.table.name(obj) : (obj.metadata.name ?? '');
+    const cells: TableCell[] = [name, ...(def.table ? def.table.cells(obj, now) : [age(obj, now)])];
     const object = rowObject(def, obj, include);
     return object === undefined ? { cells } : { cells, object };
   });

@@ -6,8 +6,14 @@ import { nameIsDNSSubdomain } from '../../../apimachinery/names.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../../apimachinery/objectmeta.js';
 import type { ResourceDefinition } from './resource.js';
 
-export function validateObjectMetaFor(def: ResourceDefinition, obj: KubeObject, old: KubeObject | null): ErrorList {
+/** `marksDeletion`: the registry's own delete path, the one writer allowed to set the deletion fields. */
+export function validateObjectMetaFor(def: ResourceDefinition, obj: KubeObject, old: KubeObject | null, marksDeletion = false): ErrorList {
   const errs = validateObjectMeta(obj.metadata, { namespaced: def.namespaced, nameValidator: def.nameValidator ?? nameIsDNSSubdomain });
-  if (old) errs.add(validateObjectMetaUpdate(obj.metadata, old.metadata));
+  if (old) {
+    const oldMeta = marksDeletion
+      ? { ...old.metadata, deletionTimestamp: obj.metadata.deletionTimestamp, deletionGracePeriodSeconds: obj.metadata.deletionGracePeriodSeconds }
+      : old.metadata;
+    errs.add(validateObjectMetaUpdate(obj.metadata, oldMeta));
+  }
   return errs;
 }

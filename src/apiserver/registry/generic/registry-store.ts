@@ -160,7 +160,7 @@ export class RegistryStore {
       strategy.prepareForUpdate(obj, current, ctx);
       // Marked after the strategy, which would otherwise restore the old status.
       if (opts.marksDeletion) this.def.deletionHold?.markDeleting(obj);
-      this.#throwIfInvalid(obj, new ErrorList(validateObjectMetaFor(this.def, obj, current)).add(strategy.validateUpdate(obj, current, ctx)));
+      this.#throwIfInvalid(obj, new ErrorList(validateObjectMetaFor(this.def, obj, current, opts.marksDeletion === true)).add(strategy.validateUpdate(obj, current, ctx)));
       await this.#admit('UPDATE', obj, current, ctx, subresource);
       if (ctx.dryRun) return { object: obj, created: false };
       if (sameContent(obj, current)) return { object: current, created: false };

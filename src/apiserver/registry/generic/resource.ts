@@ -20,6 +20,8 @@ export interface TableDefinition<T extends KubeObject = KubeObject> {
   /** Columns after NAME; the Name column is added by the registry. */
   columns: TableColumn[];
   cells(obj: T, now: number): TableCell[];
+  /** The NAME cell when it is not just metadata.name (StorageClass: "standard (default)"). */
+  name?(obj: T): string;
 }
 
 /** A request's context, passed to strategies and admission. */

@@ -18,6 +18,7 @@ export const storageclasses = defineResource<StorageClass>({
   namespaced: false,
   strategy: storageClassStrategy,
   table: {
+    name: storageClassDisplayName,
     columns: [
       { name: 'Provisioner', type: 'string', description: 'provisioner indicates the type of the provisioner.' },
       { name: 'ReclaimPolicy', type: 'string', description: 'reclaimPolicy controls the reclaimPolicy for dynamically provisioned PersistentVolumes of this storage class. Defaults to Delete.' },
