@@ -1,0 +1,30 @@
+// The controller manager: every built-in controller is one line in `controllers` below.
+// `kite server` runs them against its own API; each talks to the API only through the client
+// and the shared informers, never the store.
+import type { ControllerContext, StartController } from './context.js';
+
+export interface NamedController {
+  /** Kubernetes' controller name (kube-controller-manager --controllers): "deployment", "garbage-collector", ... */
+  name: string;
+  start: StartController;
+}
+
+export const controllers: NamedController[] = [
+  // one line per controller: { name: 'deployment', start: startDeploymentController },
+];
+
+/** Starts the named controllers (all by default); resolves when every one is running. */
+export async function startControllers(ctx: ControllerContext, names?: string[]): Promise<string[]> {
+  const chosen = controllers.filter((c) => !names || names.includes(c.name));
+  await Promise.all(
+    chosen.map(async (c) => {
+      try {
+        await c.start(ctx);
+      } catch (err) {
+        ctx.log.error({ controller: c.name, err }, 'controller failed to start');
+        throw err;
+      }
+    }),
+  );
+  return chosen.map((c) => c.name);
+}
