@@ -4,13 +4,17 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { get as httpGet } from 'node:http';
 import { after, before, describe, test } from 'node:test';
+import { Command } from 'commander';
 import { WebSocket } from 'ws';
 import { shimSocketPath } from '../../src/agent/containerd/cleanup.js';
 import { BUSYBOX_IMAGE, WEB_IMAGE, WEB_PORT } from '../../src/agent/images/builtin.js';
+import { ociArchitecture, sha256 } from '../../src/agent/images/oci-layout.js';
+import { createTar } from '../../src/agent/images/tar.js';
 import { runtimeConformance } from '../../src/agent/runtime/conformance.js';
+import { registerImageCommands } from '../../src/cli/image.js';
 import type { ContainerStatus } from '../../src/agent/runtime/types.js';
 import { containerdSkipReason, startTestContainerd, type TestContainerd } from '../util/containerd.js';
 
@@ -44,6 +48,38 @@ async function fetchUntilUp(ip: string, port: number, timeoutMs = 10_000): Promi
       await new Promise((r) => setTimeout(r, 20));
     }
   }
+}
+
+/** Runs `kite image ...` in-process and returns what it printed. */
+async function kiteImage(args: string[]): Promise<string> {
+  const program = new Command().exitOverride();
+  registerImageCommands(program);
+  const printed: string[] = [];
+  const log = console.log;
+  console.log = (...parts: unknown[]) => printed.push(parts.join(' '));
+  try {
+    await program.parseAsync(['node', 'kite', 'image', ...args]);
+  } finally {
+    console.log = log;
+  }
+  return printed.join('\n');
+}
+
+/** A minimal `docker save` archive (manifest.json + config + one layer) made by hand. */
+function dockerArchive(repoTag: string): Buffer {
+  const layer = createTar([{ path: 'hello.txt', type: 'file', content: Buffer.from('hello from a docker archive\n') }]);
+  const config = Buffer.from(JSON.stringify({
+    architecture: ociArchitecture(), os: 'linux', config: { Cmd: ['/hello'] },
+    rootfs: { type: 'layers', diff_ids: [sha256(layer)] },
+  }));
+  const configName = `${sha256(config).slice(7)}.json`;
+  const manifest = Buffer.from(JSON.stringify([{ Config: configName, RepoTags: [repoTag], Layers: ['layer1/layer.tar'] }]));
+  return createTar([
+    { path: 'manifest.json', type: 'file', content: manifest },
+    { path: configName, type: 'file', content: config },
+    { path: 'layer1', type: 'dir' },
+    { path: 'layer1/layer.tar', type: 'file', content: layer },
+  ]);
 }
 
 async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
@@ -205,6 +241,26 @@ describe('containerd through CRI (e2e)', { skip }, () => {
       await c.runtime.removePodSandbox(pod.podId);
       await c.removePodCgroup(pod.uid);
     }
+  });
+
+  test('kite image import (docker archive and OCI layout), ls and rm', async () => {
+    const endpoint = ['--container-runtime-endpoint', c.endpoint];
+    const dockerTar = `${c.dataDir}/docker-archive.tar`;
+    await writeFile(dockerTar, dockerArchive('kite.local/from-docker:1'));
+    assert.match(await kiteImage(['import', dockerTar, ...endpoint]), /^imported kite\.local\/from-docker:1$/m);
+
+    const ociTar = `${c.dataDir}/web-again.tar`;
+    await kiteImage(['build', 'web', '-o', ociTar]);
+    assert.match(await kiteImage(['import', ociTar, ...endpoint]), /^imported kite\.local\/hello-web:1\.0$/m);
+
+    const table = (await kiteImage(['ls', ...endpoint])).split('\n').map((l) => l.split(/\s{3,}/));
+    assert.deepEqual(table[0], ['IMAGE', 'TAG', 'IMAGE ID', 'SIZE']);
+    assert.ok(table.some((r) => r[0] === 'kite.local/from-docker' && r[1] === '1'), JSON.stringify(table));
+    assert.ok(table.some((r) => r[0] === 'kite.local/hello-web' && r[1] === '1.0'));
+
+    await kiteImage(['rm', 'kite.local/from-docker:1', ...endpoint]);
+    assert.equal((await c.runtime.imageStatus({ image: 'kite.local/from-docker:1' })).image, undefined);
+    await assert.rejects(kiteImage(['import', `${c.dataDir}/missing.tar`, ...endpoint]), /ENOENT/);
   });
 
   describe('ContainerRuntime conformance on containerd', () => {
