@@ -97,9 +97,9 @@ export function defaultPodSpec(podSpec: PodSpec | Record<string, unknown> | unde
   // The deprecated alias is kept in step with serviceAccountName, as the v1 conversion does.
   if (spec.serviceAccountName) spec.serviceAccount = spec.serviceAccountName;
   else if (spec.serviceAccount) spec.serviceAccountName = spec.serviceAccount;
-  const hostNetwork = spec.hostNetwork === true;
-  for (const c of Array.isArray(spec.containers) ? spec.containers : []) defaultContainer(c, hostNetwork);
-  for (const c of Array.isArray(spec.initContainers) ? spec.initContainers : []) defaultContainer(c, hostNetwork);
+  // Host ports follow container ports with hostNetwork only in Pods (templates: feature gate off in 1.32).
+  for (const c of Array.isArray(spec.containers) ? spec.containers : []) defaultContainer(c, false);
+  for (const c of Array.isArray(spec.initContainers) ? spec.initContainers : []) defaultContainer(c, false);
   for (const v of Array.isArray(spec.volumes) ? spec.volumes : []) defaultVolume(v);
 }
 
@@ -115,6 +115,10 @@ function requestsFromLimits(containers: Container[] | undefined): void {
 /** SetDefaults_Pod: the PodSpec defaults plus what only Pods get. */
 export function defaultPod(pod: Pod): void {
   if (!pod.spec || typeof pod.spec !== 'object') return;
+  if (pod.spec.hostNetwork === true) {
+    const all = [pod.spec.containers, pod.spec.initContainers].flatMap((list) => (Array.isArray(list) ? list : []));
+    for (const c of all) defaultContainer(c, true);
+  }
   defaultPodSpec(pod.spec);
   requestsFromLimits(pod.spec.containers);
   requestsFromLimits(pod.spec.initContainers);

@@ -64,6 +64,11 @@ test('create: status Pending with the QoS class; limits become requests', async 
   const guaranteed = (await registry.create(adminCtx(), pod({ containers: [{ name: 'a', image: 'busybox', resources: { limits } }] }, 'g'))) as Pod;
   assert.equal(guaranteed.status!.qosClass, 'Guaranteed');
   assert.deepEqual(guaranteed.spec!.containers[0]!.resources!.requests, limits);
+  const host = (await registry.create(adminCtx(), pod({ hostNetwork: true, containers: [{ name: 'a', image: 'x', ports: [{ containerPort: 8080 }] }] }, 'host'))) as Pod;
+  assert.equal(host.spec!.containers[0]!.ports![0]!.hostPort, 8080);
+  const template = { hostNetwork: true, containers: [{ name: 'a', image: 'x', ports: [{ containerPort: 8080 }] }] };
+  defaultPodSpec(template);
+  assert.equal((template.containers[0]!.ports[0] as { hostPort?: number }).hostPort, undefined);
   const burstable = (await registry.create(adminCtx(), pod({ containers: [{ name: 'a', image: 'busybox', resources: { requests: { cpu: '0.1' } } }] }, 'b'))) as Pod;
   assert.equal(burstable.status!.qosClass, 'Burstable');
   // Equal quantities in different notation still make Guaranteed.
