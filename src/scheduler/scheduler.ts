@@ -5,11 +5,15 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { type Clock, realClock } from '../client/clock.js';
 import { isNotFound } from '../client/errors.js';
+import type { SharedInformerFactory } from '../client/informer-factory.js';
+import { NODES, PODS } from '../client/resources.js';
+import { unwrapTombstone } from '../client/tombstone.js';
+import type { Client } from '../client/types.js';
 import { FitError } from './fit-error.js';
 import { type Profile, Snapshot } from './framework.js';
 import { defaultProfile } from './plugins/index.js';
 import { ScheduleAlgorithm } from './schedule-one.js';
-import type { SchedulerIO } from './scheduler-io.js';
+import { type ClientSchedulerIOOptions, type SchedulerIO, clientSchedulerIO } from './scheduler-io.js';
 import { type QueuedPodInfo, SchedulingQueue, type SchedulingQueueOptions } from './scheduling-queue.js';
 import type { Node, Pod } from './types.js';
 import { DEFAULT_SCHEDULER_NAME } from './types.js';
@@ -205,4 +209,48 @@ export class Scheduler {
       if (!isNotFound(err)) this.#log(`updating PodScheduled of ${pod.metadata?.namespace}/${pod.metadata?.name}`, err);
     });
   }
+}
+
+export interface StartSchedulerOptions extends Omit<SchedulerOptions, 'io'> {
+  client: Client;
+  informerFactory: SharedInformerFactory;
+  signal: AbortSignal;
+  /** Replaces the API writes (tests); by default they go through `client`. */
+  io?: SchedulerIO;
+  /** Event recording for the default I/O (the client's EventRecorder); core/v1 Events otherwise. */
+  recordEvent?: ClientSchedulerIOOptions['recordEvent'];
+}
+
+export interface RunningScheduler {
+  scheduler: Scheduler;
+  /** Resolves once the signal aborted and the bindings in flight settled. */
+  done: Promise<void>;
+}
+
+/**
+ * Wires the shared pod and node informers to a Scheduler, starts them, waits for their caches
+ * and runs the loop until `signal` aborts.
+ */
+export function startScheduler(options: StartSchedulerOptions): RunningScheduler {
+  const { client, informerFactory, signal } = options;
+  const io = options.io ?? clientSchedulerIO(client, options.recordEvent ? { recordEvent: options.recordEvent } : {});
+  const scheduler = new Scheduler({ ...options, io });
+  const pods = informerFactory.informerFor<Pod>(PODS);
+  const nodes = informerFactory.informerFor<Node>(NODES);
+  pods.addEventHandler({
+    onAdd: (pod) => scheduler.onPodAdd(pod),
+    onUpdate: (oldPod, pod) => scheduler.onPodUpdate(oldPod, pod),
+    onDelete: (pod) => scheduler.onPodDelete(unwrapTombstone(pod)),
+  });
+  nodes.addEventHandler({
+    onAdd: (node) => scheduler.onNodeAdd(node),
+    onUpdate: (oldNode, node) => scheduler.onNodeUpdate(oldNode, node),
+    onDelete: (node) => scheduler.onNodeDelete(unwrapTombstone(node)),
+  });
+  informerFactory.start(signal);
+  const done = (async () => {
+    const synced = await Promise.all([pods.waitForSync(signal), nodes.waitForSync(signal)]);
+    if (synced.every(Boolean)) await scheduler.run(signal);
+  })();
+  return { scheduler, done };
 }
