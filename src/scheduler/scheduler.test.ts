@@ -181,4 +181,19 @@ describe('Scheduler', () => {
     assert.equal(api.bound.size, 0);
     assert.equal(scheduler.snapshot.get('n')!.requestedMilliCPU, 1000);
   });
+
+  it('leaves gated pods alone until their scheduling gates are removed', async () => {
+    const { api, scheduler, stop } = setup([makeNode('n')]);
+    const gated = makePod('gated');
+    gated.spec!.schedulingGates = [{ name: 'example.com/wait' }];
+    scheduler.onPodAdd(gated);
+    await settle(scheduler);
+    assert.equal(api.bound.size, 0);
+    assert.equal(api.events.length, 0);
+    const released = makePod('gated');
+    scheduler.onPodUpdate(gated, released);
+    await settle(scheduler);
+    assert.equal(api.bound.get('default/gated'), 'n');
+    await stop();
+  });
 });

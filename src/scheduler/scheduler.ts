@@ -40,6 +40,8 @@ export interface SchedulerStats {
 
 const isAssigned = (pod: Pod): boolean => !!pod.spec?.nodeName;
 const isTerminal = (pod: Pod): boolean => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+/** SchedulingGates: a gated pod waits outside the queue until its gates are removed. */
+const isGated = (pod: Pod): boolean => (pod.spec?.schedulingGates?.length ?? 0) > 0;
 const uidOf = (pod: Pod): string => pod.metadata?.uid || `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`;
 
 /** Node changes that can make a parked pod fit (nodeSchedulingPropertiesChange). */
@@ -84,7 +86,7 @@ export class Scheduler {
     if (isAssigned(pod)) {
       if (isTerminal(pod)) return;
       this.snapshot.setPod(pod);
-    } else if (this.#responsibleFor(pod) && !isTerminal(pod) && !pod.metadata?.deletionTimestamp) {
+    } else if (this.#responsibleFor(pod) && !isTerminal(pod) && !pod.metadata?.deletionTimestamp && !isGated(pod)) {
       this.queue.add(pod);
     }
   }
@@ -98,7 +100,7 @@ export class Scheduler {
       return;
     }
     if (!this.#responsibleFor(pod) || this.snapshot.isAssumed(uid)) return;
-    if (isTerminal(pod) || pod.metadata?.deletionTimestamp) this.queue.delete(uid);
+    if (isTerminal(pod) || pod.metadata?.deletionTimestamp || isGated(pod)) this.queue.delete(uid);
     else this.queue.update(oldPod, pod);
   }
 
