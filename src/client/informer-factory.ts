@@ -56,3 +56,6 @@ export class SharedInformerFactory {
     await Promise.all(this.#runs.values());
   }
 }
+
+/** The same factory under the shorter name some callers use. */
+export { SharedInformerFactory as InformerFactory };

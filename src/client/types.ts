@@ -17,11 +17,17 @@ export interface ResourceType {
   kind?: string;
 }
 
+/**
+ * The metadata fields the client layer reads. Narrower than apimachinery's ObjectMeta (no
+ * managedFields) so that both kite's own types and kubernetes-types' satisfy it.
+ */
+export type ClientObjectMeta = Omit<ObjectMeta, 'managedFields'>;
+
 /** What the client needs to know about any object it reads or writes. */
 export interface ApiObject {
   apiVersion?: string;
   kind?: string;
-  metadata?: ObjectMeta;
+  metadata?: ClientObjectMeta;
 }
 
 export interface ObjectList<T> {
