@@ -16,6 +16,7 @@ import { startCompactor } from '../storage/compactor.js';
 import type { Store } from '../storage/store.js';
 import { buildServedResources, type ServedResources } from './served-resources.js';
 import { ensureSystemNamespaces } from './system-namespaces.js';
+import { ensureKubernetesService } from './kubernetes-service.js';
 
 export interface ControlPlaneOptions {
   dataDir: string;
@@ -63,6 +64,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const port = await apiserver.listen(opts.httpsPort, opts.bindAddress ?? '0.0.0.0');
   await resources.ready;
   await ensureSystemNamespaces(resources);
+  await ensureKubernetesService(resources, port);
 
   const url = `https://127.0.0.1:${port}`;
   const kubeconfigPath = join(opts.dataDir, 'kubeconfig.yaml');

@@ -9,6 +9,8 @@ import { RegistryStore } from '../apiserver/registry/generic/registry-store.js';
 import { ServedResource } from '../apiserver/registry/served-resource.js';
 import { podGracePeriod } from '../apiserver/registry/core/pods/storage.js';
 import { registerPodSubresources } from '../apiserver/registry/core/pods/binding.js';
+import { startServiceAllocation } from '../apiserver/registry/core/services/allocation-sync.js';
+import { serviceAllocatorsOf } from '../apiserver/registry/core/services/storage.js';
 import { Cacher } from '../storage/cacher/cacher.js';
 import type { Store } from '../storage/store.js';
 import type { Authorizer } from '../apiserver/authz/authorizer.js';
@@ -58,6 +60,16 @@ export async function buildServedResources(store: Store, opts: ServedResourcesOp
     byName.set(`${def.resource}.${def.group}`, served);
     all.push(served);
   }
+  // Service ClusterIPs and node ports are rebuilt from the stored Services before any write.
+  const serviceAllocation = await startServiceAllocation(serviceAllocatorsOf(lookup('', 'services').def)!, store);
   const ready = Promise.all(all.filter((s) => !s.def.virtual).map((s) => s.cache.start())).then(() => undefined);
-  return { all, get: lookup, ready, stop: () => all.forEach((s) => s.cache.stop()) };
+  return {
+    all,
+    get: lookup,
+    ready,
+    stop: () => {
+      serviceAllocation.stop();
+      all.forEach((s) => s.cache.stop());
+    },
+  };
 }
