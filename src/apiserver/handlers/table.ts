@@ -53,17 +53,20 @@ export function toTable(
 ): Table {
   const now = Date.now();
   const columns = def.table ? def.table.columns.map((c) => ({ description: '', priority: 0, format: '', ...c })) : [ageColumn];
+  const nameLast = def.table?.namePosition === 'last-wide';
   const rows = items.map((obj) => {
     const name = def.table?.name ? def.table.name(obj) : (obj.metadata.name ?? '');
-    const cells: TableCell[] = [name, ...(def.table ? def.table.cells(obj, now) : [age(obj, now)])];
+    const own = def.table ? def.table.cells(obj, now) : [age(obj, now)];
+    const cells: TableCell[] = nameLast ? [...own, name] : [name, ...own];
     const object = rowObject(def, obj, include);
     return object === undefined ? { cells } : { cells, object };
   });
+  const definitions = nameLast ? [...columns, { ...nameColumn, priority: 1 }] : [nameColumn, ...columns];
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
     metadata: listMeta,
-    columnDefinitions: withColumns ? [nameColumn, ...columns] : [],
+    columnDefinitions: withColumns ? definitions : [],
     rows,
   };
 }

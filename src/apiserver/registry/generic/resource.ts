@@ -22,6 +22,8 @@ export interface TableDefinition<T extends KubeObject = KubeObject> {
   cells(obj: T, now: number): TableCell[];
   /** The NAME cell when it is not just metadata.name (StorageClass: "standard (default)"). */
   name?(obj: T): string;
+  /** Where NAME goes: first (default), or last and only with -o wide (Events). */
+  namePosition?: 'first' | 'last-wide';
 }
 
 /** A request's context, passed to strategies and admission. */

@@ -34,8 +34,9 @@ export const events = defineResource<Event>({
   shortNames: ['ev'],
   namespaced: true,
   strategy: eventStrategy,
-  // Kubernetes prints LAST SEEN first and NAME last (wide); the generic table always puts NAME first.
+  // Kubernetes prints LAST SEEN first and NAME last, with -o wide only.
   table: {
+    namePosition: 'last-wide',
     columns: [
       { name: 'Last Seen', type: 'string', description: 'The time at which the most recent occurrence of this event was recorded.' },
       { name: 'Type', type: 'string', description: 'Type of this event (Normal, Warning), new types could be added in the future' },
