@@ -99,7 +99,8 @@ export class Scheduler {
       else this.snapshot.setPod(pod);
       return;
     }
-    if (!this.#responsibleFor(pod) || this.snapshot.isAssumed(uid)) return;
+    // Bound but not yet seen bound: nothing to do. (While its binding is in flight the queue keeps the update for a retry.)
+    if (!this.#responsibleFor(pod) || (this.snapshot.isAssumed(uid) && !this.queue.isInFlight(uid))) return;
     if (isTerminal(pod) || pod.metadata?.deletionTimestamp || isGated(pod)) this.queue.delete(uid);
     else this.queue.update(oldPod, pod);
   }

@@ -153,4 +153,16 @@ describe('SchedulingQueue', () => {
     assert.equal(await waiting, undefined);
     queue.close();
   });
+
+  it('retries a pod updated during its cycle with the updated spec', () => {
+    const { clock, queue } = setup();
+    const pod = makePod('p', { cpu: '8' });
+    queue.add(pod);
+    const q = queue.tryPop()!;
+    queue.update(pod, makePod('p', { cpu: '1' })); // e.g. while its binding was in flight
+    queue.requeueFailed(q, 'error');
+    clock.step(1000);
+    assert.equal(queue.tryPop()?.podInfo.requests.milliCPU, 1000);
+    queue.close();
+  });
 });

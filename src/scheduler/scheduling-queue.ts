@@ -37,6 +37,8 @@ interface InFlight {
   /** The pod changed (or a cluster event came) while it was being scheduled. */
   moved: boolean;
   deleted: boolean;
+  /** The pod as last updated during its cycle; a retry schedules this version. */
+  latest?: Pod;
 }
 
 const byPriorityThenAge = (a: QueuedPodInfo, b: QueuedPodInfo): boolean =>
@@ -111,6 +113,10 @@ export class SchedulingQueue {
     return this.#active.has(uid) || this.#backoff.has(uid) || this.#unschedulable.has(uid);
   }
 
+  isInFlight(uid: string): boolean {
+    return this.#inFlight.has(uid);
+  }
+
   /** A new pod waiting to be scheduled. */
   add(pod: Pod): void {
     const info = newPodInfo(pod);
@@ -142,6 +148,7 @@ export class SchedulingQueue {
     }
     const flight = this.#inFlight.get(uid);
     if (flight) {
+      flight.latest = pod;
       if (relevantChange(oldPod, pod)) flight.moved = true;
       return;
     }
@@ -193,6 +200,7 @@ export class SchedulingQueue {
     const flight = this.#inFlight.get(uid);
     this.#inFlight.delete(uid);
     if (flight?.deleted || this.has(uid)) return;
+    if (flight?.latest) q.podInfo = newPodInfo(flight.latest);
     q.timestamp = this.#clock.now();
     if (kind === 'error' || flight?.moved) this.#backoff.push(q);
     else this.#unschedulable.set(uid, q);

@@ -1,5 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { Snapshot } from '../framework.js';
+import { newPodInfo } from '../pod-info.js';
 import { makeNode, makePod, runFilter } from '../testing.js';
 import { ERR_REASON_NODE_NAME, nodeName } from './node-name.js';
 
@@ -12,6 +14,6 @@ describe('NodeName', () => {
   });
 
   it('does not constrain pods without spec.nodeName', () => {
-    assert.equal(nodeName.prepareFilter({ pod: makePod('p') } as never, undefined as never), undefined);
+    assert.equal(nodeName.prepareFilter(newPodInfo(makePod('p')), new Snapshot()), undefined);
   });
 });
