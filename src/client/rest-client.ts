@@ -95,9 +95,8 @@ export class RestClient implements Client {
     this.#agent = new Agent({
       keepAlive: true,
       maxSockets: config.maxSockets ?? 256,
-      ca: config.caPem,
-      cert: config.certPem,
-      key: config.keyPem,
+      ...(config.caPem ? { ca: config.caPem } : {}),
+      ...(config.certPem && config.keyPem ? { cert: config.certPem, key: config.keyPem } : {}),
       rejectUnauthorized: !config.insecureSkipTlsVerify,
       minVersion: 'TLSv1.2',
     });
