@@ -1,10 +1,12 @@
 // The `kite` command: one file per subcommand, wired here.
 import { Command } from 'commander';
 import { registerServerCommand } from './server.js';
+import { registerSimNodesCommand } from './sim-nodes.js';
 
 const program = new Command();
 program.name('kite').description('A Kubernetes-compatible container orchestrator').version('0.1.0');
 registerServerCommand(program);
+registerSimNodesCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
