@@ -59,32 +59,26 @@ describe('clientSchedulerIO', () => {
     });
   });
 
-  it('creates core/v1 events from default-scheduler', async () => {
+  it('records events through an EventRecorder with source default-scheduler', async () => {
     const { client, calls } = recordingClient();
     clientSchedulerIO(client, { now: () => NOW }).event(makePod('web'), 'Normal', 'Scheduled', 'Binding', 'Successfully assigned default/web to n1');
-    await new Promise((r) => setImmediate(r));
+    for (let i = 0; i < 5 && calls.length === 0; i++) await new Promise((r) => setImmediate(r));
     const ev = calls[0]!.body as Record<string, unknown>;
     assert.equal(calls[0]!.resource, 'events');
     assert.equal(ev.reason, 'Scheduled');
     assert.equal(ev.type, 'Normal');
     assert.equal(ev.message, 'Successfully assigned default/web to n1');
     assert.deepEqual(ev.source, { component: 'default-scheduler' });
-    assert.deepEqual(ev.involvedObject, { apiVersion: 'v1', kind: 'Pod', namespace: 'default', name: 'web', uid: 'uid-default-web', resourceVersion: undefined });
-    assert.match((ev.metadata as { name: string }).name, /^web\.[0-9a-f]+$/);
+    assert.deepEqual(ev.involvedObject, { kind: 'Pod', namespace: 'default', name: 'web', uid: 'uid-default-web', apiVersion: 'v1' });
   });
 
-  it('hands events to a recorder when given one', () => {
+  it('hands events to the given recorder, cut to 1 kB', () => {
     const { client, calls } = recordingClient();
     const seen: string[] = [];
-    clientSchedulerIO(client, { recordEvent: (_pod, type, reason, action, message) => seen.push(`${type} ${reason} ${action} ${message}`) }).event(
-      makePod('web'),
-      'Warning',
-      'FailedScheduling',
-      'Scheduling',
-      'x'.repeat(2000),
-    );
+    const recorder = { event: (obj: { kind?: string }, type: string, reason: string, message: string) => void seen.push(`${obj.kind} ${type} ${reason} ${message}`) };
+    clientSchedulerIO(client, { recorder }).event(makePod('web'), 'Warning', 'FailedScheduling', 'Scheduling', 'x'.repeat(2000));
     assert.equal(calls.length, 0);
-    assert.equal(seen[0]!.length, 'Warning FailedScheduling Scheduling '.length + NOTE_LENGTH_LIMIT);
+    assert.equal(seen[0]!.length, 'Pod Warning FailedScheduling '.length + NOTE_LENGTH_LIMIT);
   });
 });
 

@@ -1,13 +1,17 @@
 // Everything the scheduler writes to the API, behind one interface so tests use a fake:
 // the binding (POST pods/NAME/binding), the PodScheduled=False condition (a strategic merge
-// patch of pods/NAME/status, merged by condition type) and events.
+// patch of pods/NAME/status, merged by condition type) and events (through the client's
+// EventRecorder, which aggregates repeats).
 import { formatTime } from '../apimachinery/meta.js';
+import { EventRecorder } from '../client/event-recorder.js';
+import { PODS } from '../client/resources.js';
 import type { Client } from '../client/types.js';
-import { EVENTS, PODS } from '../client/resources.js';
 import type { Pod, PodCondition } from './types.js';
 import { DEFAULT_SCHEDULER_NAME } from './types.js';
 
-export type EventType = 'Normal' | 'Warning';
+import type { EventType } from '../client/event-recorder.js';
+
+export type { EventType } from '../client/event-recorder.js';
 
 export interface SchedulerIO {
   bind(pod: Pod, nodeName: string): Promise<void>;
@@ -36,17 +40,14 @@ export function podScheduledFalsePatch(pod: Pod, reason: string, message: string
 }
 
 export interface ClientSchedulerIOOptions {
-  /** Records events when given (the client's EventRecorder); otherwise core/v1 Events are created directly. */
-  recordEvent?: (pod: Pod, type: EventType, reason: string, action: string, message: string) => void;
+  /** Where events go; by default a client EventRecorder with source default-scheduler. */
+  recorder?: Pick<EventRecorder, 'event'>;
   now?: () => number;
-  /** Events written at once by the fallback writer; more wait, and beyond `eventBacklog` are dropped. */
-  eventConcurrency?: number;
-  eventBacklog?: number;
 }
 
 export function clientSchedulerIO(client: Client, options: ClientSchedulerIOOptions = {}): SchedulerIO {
   const now = options.now ?? Date.now;
-  const recordEvent = options.recordEvent ?? coreEventWriter(client, now, options.eventConcurrency ?? 16, options.eventBacklog ?? 1000);
+  const recorder = options.recorder ?? new EventRecorder(client, { component: DEFAULT_SCHEDULER_NAME });
   return {
     async bind(pod, nodeName) {
       const name = pod.metadata?.name ?? '';
@@ -63,57 +64,9 @@ export function clientSchedulerIO(client: Client, options: ClientSchedulerIOOpti
       if (!patch) return;
       await client.patch(PODS, pod.metadata?.namespace, pod.metadata?.name ?? '', 'strategic', patch, { subresource: 'status' });
     },
-    event(pod, type, reason, action, message) {
-      recordEvent(pod, type, reason, action, truncateMessage(message));
+    event(pod, type, reason, _action, message) {
+      // core/v1 Events carry no action; kube-scheduler's events.k8s.io events would ("Scheduling", "Binding").
+      recorder.event({ apiVersion: 'v1', kind: 'Pod', ...pod }, type, reason, truncateMessage(message));
     },
-  };
-}
-
-/** A small event writer: creates core/v1 Events as client-go's recorder would, a few at a time. */
-function coreEventWriter(client: Client, now: () => number, concurrency: number, backlog: number) {
-  const pending: Array<() => Promise<unknown>> = [];
-  let running = 0;
-  const next = (): void => {
-    while (running < concurrency && pending.length) {
-      const job = pending.shift()!;
-      running++;
-      job()
-        .catch(() => undefined) // events are best effort, as in client-go
-        .finally(() => {
-          running--;
-          next();
-        });
-    }
-  };
-  return (pod: Pod, type: EventType, reason: string, action: string, message: string): void => {
-    if (pending.length >= backlog) return;
-    const t = now();
-    const namespace = pod.metadata?.namespace || 'default';
-    const stamp = formatTime(t);
-    const event = {
-      apiVersion: 'v1',
-      kind: 'Event',
-      metadata: { name: `${pod.metadata?.name ?? 'pod'}.${(BigInt(t) * 1_000_000n + BigInt(Math.floor(Math.random() * 1e6))).toString(16)}`, namespace },
-      involvedObject: {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        namespace,
-        name: pod.metadata?.name,
-        uid: pod.metadata?.uid,
-        resourceVersion: pod.metadata?.resourceVersion,
-      },
-      reason,
-      message,
-      type,
-      action,
-      source: { component: DEFAULT_SCHEDULER_NAME },
-      reportingComponent: DEFAULT_SCHEDULER_NAME,
-      reportingInstance: DEFAULT_SCHEDULER_NAME,
-      firstTimestamp: stamp,
-      lastTimestamp: stamp,
-      count: 1,
-    };
-    pending.push(() => client.create(EVENTS, namespace, event));
-    next();
   };
 }

@@ -220,8 +220,8 @@ export interface StartSchedulerOptions extends Omit<SchedulerOptions, 'io'> {
   signal: AbortSignal;
   /** Replaces the API writes (tests); by default they go through `client`. */
   io?: SchedulerIO;
-  /** Event recording for the default I/O (the client's EventRecorder); core/v1 Events otherwise. */
-  recordEvent?: ClientSchedulerIOOptions['recordEvent'];
+  /** Where the default I/O records events; a new EventRecorder (source default-scheduler) otherwise. */
+  recorder?: ClientSchedulerIOOptions['recorder'];
 }
 
 export interface RunningScheduler {
@@ -236,7 +236,7 @@ export interface RunningScheduler {
  */
 export function startScheduler(options: StartSchedulerOptions): RunningScheduler {
   const { client, informerFactory, signal } = options;
-  const io = options.io ?? clientSchedulerIO(client, options.recordEvent ? { recordEvent: options.recordEvent } : {});
+  const io = options.io ?? clientSchedulerIO(client, options.recorder ? { recorder: options.recorder } : {});
   const scheduler = new Scheduler({ ...options, io });
   const pods = informerFactory.informerFor<Pod>(PODS);
   const nodes = informerFactory.informerFor<Node>(NODES);
