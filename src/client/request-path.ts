@@ -1,5 +1,5 @@
 // URL paths and query strings of API requests, built the way client-go's request builder does.
-import type { ResourceType } from './types.js';
+import type { DeleteOptions, ListOptions, ResourceType, WriteOptions } from './types.js';
 
 export interface PathParts {
   namespace?: string;
@@ -33,4 +33,31 @@ export function queryString(values: QueryValues): string {
   }
   const text = params.toString();
   return text ? `?${text}` : '';
+}
+
+export function listQuery(opts: Omit<ListOptions, 'allPages' | 'signal'>): string {
+  return queryString({
+    labelSelector: opts.labelSelector,
+    fieldSelector: opts.fieldSelector,
+    limit: opts.limit,
+    continue: opts.continue,
+    resourceVersion: opts.resourceVersion,
+    resourceVersionMatch: opts.resourceVersionMatch,
+  });
+}
+
+export function writeQuery(opts: WriteOptions, force?: boolean): string {
+  const values: QueryValues = { dryRun: opts.dryRun ? 'All' : undefined, fieldManager: opts.fieldManager, fieldValidation: opts.fieldValidation };
+  if (force) values.force = true;
+  return queryString(values);
+}
+
+/** The DeleteOptions body, or undefined when no option is set (DELETE then has no body). */
+export function deleteOptionsBody(opts: DeleteOptions): object | undefined {
+  const body: Record<string, unknown> = {};
+  if (opts.gracePeriodSeconds !== undefined) body.gracePeriodSeconds = opts.gracePeriodSeconds;
+  if (opts.propagationPolicy) body.propagationPolicy = opts.propagationPolicy;
+  if (opts.preconditions) body.preconditions = opts.preconditions;
+  if (opts.dryRun) body.dryRun = ['All'];
+  return Object.keys(body).length > 0 ? { kind: 'DeleteOptions', apiVersion: 'v1', ...body } : undefined;
 }

@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Status } from '../apimachinery/errors.js';
 import { loadKubeconfig } from '../pki/kubeconfig.js';
 import { isResourceExpired, statusErrorFromResponse } from './errors.js';
-import { type QueryValues, queryString, resourcePath } from './request-path.js';
+import { deleteOptionsBody, listQuery, queryString, resourcePath, writeQuery } from './request-path.js';
 import { type ResourceClient, resourceClient } from './typed.js';
 import {
   type ApiObject,
@@ -278,32 +278,6 @@ export class RestClient implements Client {
     // Warning: 299 - "text" (RFC 7234); several may share one header, comma-separated.
     for (const match of String(raw).matchAll(/\d{3} \S+ "((?:[^"\\]|\\.)*)"/g)) this.config.onWarning(match[1]!.replace(/\\(.)/g, '$1'));
   }
-}
-
-function listQuery(opts: Omit<ListOptions, 'allPages' | 'signal'>): string {
-  return queryString({
-    labelSelector: opts.labelSelector,
-    fieldSelector: opts.fieldSelector,
-    limit: opts.limit,
-    continue: opts.continue,
-    resourceVersion: opts.resourceVersion,
-    resourceVersionMatch: opts.resourceVersionMatch,
-  });
-}
-
-function writeQuery(opts: WriteOptions, force?: boolean): string {
-  const values: QueryValues = { dryRun: opts.dryRun ? 'All' : undefined, fieldManager: opts.fieldManager, fieldValidation: opts.fieldValidation };
-  if (force) values.force = true;
-  return queryString(values);
-}
-
-function deleteOptionsBody(opts: DeleteOptions): object | undefined {
-  const body: Record<string, unknown> = {};
-  if (opts.gracePeriodSeconds !== undefined) body.gracePeriodSeconds = opts.gracePeriodSeconds;
-  if (opts.propagationPolicy) body.propagationPolicy = opts.propagationPolicy;
-  if (opts.preconditions) body.preconditions = opts.preconditions;
-  if (opts.dryRun) body.dryRun = ['All'];
-  return Object.keys(body).length > 0 ? { kind: 'DeleteOptions', apiVersion: 'v1', ...body } : undefined;
 }
 
 function nameOf(obj: unknown): string {

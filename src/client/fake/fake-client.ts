@@ -1,7 +1,8 @@
 // An in-memory Client for unit tests of controllers, the scheduler and informers: the
 // apiserver's observable rules (resourceVersion CAS, AlreadyExists/NotFound/Conflict, generation,
-// status kept apart from spec, finalizers, selectors, paging, watch history, 410 after compaction)
-// without HTTP. Every call is recorded in `actions`; reactors can fail or answer calls.
+// status kept apart from spec on update, finalizers, selectors, paging, watch history, 410 after
+// compaction) without HTTP. Create keeps whatever it is given, status included, so tests can
+// seed objects in any state. Every call is recorded in `actions`; reactors can fail or answer calls.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type Status, alreadyExists, badRequest, conflict, expired, notFound } from '../../apimachinery/errors.js';
 import { formatTime } from '../../apimachinery/meta.js';
@@ -180,8 +181,13 @@ export class FakeClient implements Client {
     }
     const changed = change(structuredClone(current));
     let next: Obj;
+    // Objects with a spec have a status subresource (true of every built-in kind): each side keeps the other's part.
+    const splitStatus = 'spec' in current || 'spec' in changed;
     if (opts.subresource === 'status') next = { ...current, status: changed.status };
-    else next = { ...changed, ...('status' in current ? { status: current.status } : {}) };
+    else if (splitStatus) {
+      next = { ...changed, status: current.status };
+      if (current.status === undefined) delete next.status;
+    } else next = changed;
     next.metadata = { ...(opts.subresource === 'status' ? current.metadata : changed.metadata), uid: current.metadata?.uid, creationTimestamp: current.metadata?.creationTimestamp, namespace: current.metadata?.namespace, name };
     if (!next.metadata.namespace) delete next.metadata.namespace;
     if (current.metadata?.deletionTimestamp) next.metadata.deletionTimestamp = current.metadata.deletionTimestamp;
