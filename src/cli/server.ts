@@ -18,6 +18,8 @@ export function registerServerCommand(program: Command): void {
     .option('--datastore-certfile <file>', 'client certificate for etcd')
     .option('--datastore-keyfile <file>', 'client key for etcd')
     .option('--tls-san <name...>', 'extra names or IPs for the serving certificate')
+    .option('--disable-controllers', 'do not run the controller manager in this process')
+    .option('--disable-scheduler', 'do not run the scheduler in this process')
     .action(async (opts: ServerFlags) => {
       const plane = await startControlPlane({
         dataDir: opts.dataDir,
@@ -26,6 +28,8 @@ export function registerServerCommand(program: Command): void {
         datastoreEndpoint: opts.datastoreEndpoint,
         datastoreTls: { caFile: opts.datastoreCafile, certFile: opts.datastoreCertfile, keyFile: opts.datastoreKeyfile },
         tlsSans: opts.tlsSan ?? [],
+        controllers: !opts.disableControllers,
+        scheduler: !opts.disableScheduler,
       });
       const stop = async (signal: string): Promise<void> => {
         plane.log.info({ signal }, 'shutting down');
@@ -46,4 +50,6 @@ interface ServerFlags {
   datastoreCertfile?: string;
   datastoreKeyfile?: string;
   tlsSan?: string[];
+  disableControllers?: boolean;
+  disableScheduler?: boolean;
 }

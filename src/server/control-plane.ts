@@ -17,6 +17,7 @@ import type { Store } from '../storage/store.js';
 import { buildServedResources, type ServedResources } from './served-resources.js';
 import { ensureSystemNamespaces } from './system-namespaces.js';
 import { ensureKubernetesService } from './kubernetes-service.js';
+import { startEmbeddedComponents } from './embedded-components.js';
 
 export interface ControlPlaneOptions {
   dataDir: string;
@@ -26,6 +27,10 @@ export interface ControlPlaneOptions {
   datastoreTls?: { caFile?: string; certFile?: string; keyFile?: string };
   tlsSans?: string[];
   logLevel?: string;
+  /** Run the controller manager in this process (default true). */
+  controllers?: boolean;
+  /** Run the scheduler in this process (default true). */
+  scheduler?: boolean;
 }
 
 export interface ControlPlane {
@@ -53,8 +58,9 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
 
   const authorizer = new AuthorizerChain([systemMastersAuthorizer]);
   const resources = await buildServedResources(store, { authorizer, ruleResolver: systemMastersRules });
+  const tls = apiserverTlsOptions(pki);
   const apiserver = new ApiServer({
-    tls: apiserverTlsOptions(pki),
+    tls,
     authenticator: unionAuthenticator([x509Authenticator({ clientCaPem: pki.clientCa.certPem })]),
     authorizer,
     resources: resources.all,
@@ -65,6 +71,16 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   await resources.ready;
   await ensureSystemNamespaces(resources);
   await ensureKubernetesService(resources, port);
+
+  const embedded = await startEmbeddedComponents({
+    dataDir: opts.dataDir,
+    pki,
+    tls,
+    apiserver,
+    log,
+    controllers: opts.controllers ?? true,
+    scheduler: opts.scheduler ?? true,
+  });
 
   const url = `https://127.0.0.1:${port}`;
   const kubeconfigPath = join(opts.dataDir, 'kubeconfig.yaml');
@@ -80,6 +96,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     resources,
     log,
     stop: async () => {
+      await embedded.stop();
       await apiserver.close();
       compactor.stop();
       resources.stop();

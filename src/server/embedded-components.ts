@@ -1,0 +1,58 @@
+// The components `kite server` runs next to its API: the controller manager and the scheduler.
+// They reach the API through a Unix socket with the apiserver's own client certificate, so
+// every request passes the same authn -> authz -> admission path as any other client's.
+import type { Logger } from 'pino';
+import type { TlsOptions } from 'node:tls';
+import { SharedInformerFactory } from '../client/informer-factory.js';
+import { type UnixListener, apiSocketPath, inProcessClient, serveOnUnixSocket } from '../client/in-process.js';
+import type { RestClient } from '../client/rest-client.js';
+import { startControllers } from '../controllers/manager.js';
+import type { Pki } from '../pki/bootstrap.js';
+import type { ApiServer } from '../apiserver/server.js';
+import { startScheduler } from '../scheduler/scheduler.js';
+
+export interface EmbeddedOptions {
+  dataDir: string;
+  pki: Pki;
+  tls: TlsOptions;
+  apiserver: ApiServer;
+  log: Logger;
+  controllers: boolean;
+  scheduler: boolean;
+}
+
+export interface EmbeddedComponents {
+  client: RestClient;
+  informers: SharedInformerFactory;
+  stop(): Promise<void>;
+}
+
+export async function startEmbeddedComponents(opts: EmbeddedOptions): Promise<EmbeddedComponents> {
+  const socket: UnixListener = await serveOnUnixSocket(opts.apiserver.server, opts.tls, apiSocketPath(opts.dataDir));
+  const client = inProcessClient(socket.path, {
+    caPem: opts.pki.serverCa.certPem,
+    certPem: opts.pki.apiserverClient.certPem,
+    keyPem: opts.pki.apiserverClient.keyPem,
+  }, { userAgent: 'kite-controller-manager' });
+  const abort = new AbortController();
+  const informers = new SharedInformerFactory(client);
+  let scheduler: Promise<void> | undefined;
+  if (opts.controllers) {
+    const started = await startControllers({ client, informers, signal: abort.signal, log: opts.log.child({ component: 'controller-manager' }) });
+    opts.log.info({ controllers: started }, 'controllers started');
+  }
+  if (opts.scheduler) {
+    const schedulerLog = opts.log.child({ component: 'scheduler' });
+    scheduler = startScheduler({ client, informerFactory: informers, signal: abort.signal, log: (msg, err) => schedulerLog.warn({ err }, msg) }).done;
+  }
+  informers.start(abort.signal);
+  return {
+    client,
+    informers,
+    stop: async () => {
+      abort.abort();
+      await Promise.race([Promise.all([informers.stopped(), scheduler]), new Promise((r) => setTimeout(r, 2000))]);
+      await socket.close();
+    },
+  };
+}
