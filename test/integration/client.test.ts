@@ -9,11 +9,12 @@ import { join } from 'node:path';
 import { StatusError } from '../../src/apimachinery/errors.js';
 import { apiSocketPath, inProcessClient, serveOnUnixSocket } from '../../src/client/in-process.js';
 import { SharedInformerFactory } from '../../src/client/informer-factory.js';
-import { newInformer } from '../../src/client/informer.js';
+import { SharedInformer, newInformer } from '../../src/client/informer.js';
 import { RestClient } from '../../src/client/rest-client.js';
-import { CONFIGMAPS, NAMESPACES } from '../../src/client/resources.js';
+import { EventRecorder } from '../../src/client/event-recorder.js';
+import { CONFIGMAPS, EVENTS, NAMESPACES } from '../../src/client/resources.js';
 import { recordEvents } from '../../src/client/testing.js';
-import { isStatus, type ApiObject } from '../../src/client/types.js';
+import { isStatus, type ApiObject, type ListOptions, type WatchOptions } from '../../src/client/types.js';
 import { ensurePki } from '../../src/pki/bootstrap.js';
 import { apiserverTlsOptions } from '../../src/pki/tls.js';
 import { startControlPlane } from '../../src/server/control-plane.js';
@@ -161,6 +162,25 @@ describe('HTTPS client against kite server', () => {
     assert.deepEqual((await cms.list()).items.map((o) => o.metadata?.name).filter((n) => n?.startsWith('sel-')), ['sel-3']);
   });
 
+  test('EventRecorder writes core/v1 Events and folds repeats into count', async () => {
+    const target = await client.create<ConfigMap>(CONFIGMAPS, 'errors', cm('errors', 'evented'));
+    const recorder = new EventRecorder(client, { component: 'client-test' });
+    recorder.event(target, 'Warning', 'FailedThing', 'it failed');
+    recorder.event(target, 'Warning', 'FailedThing', 'it failed');
+    recorder.event(target, 'Normal', 'DidThing', 'it worked');
+    await recorder.flush();
+    const events = await client.list<ApiObject & { reason: string; count: number; involvedObject: { uid?: string } }>(EVENTS, 'errors', {
+      fieldSelector: `involvedObject.name=evented`,
+    });
+    const byReason = Object.fromEntries(events.items.map((e) => [e.reason, e]));
+    assert.equal(byReason['FailedThing']?.count, 2);
+    assert.equal(byReason['DidThing']?.count, 1);
+    assert.equal(byReason['FailedThing']?.involvedObject.uid, target.metadata?.uid);
+    const shown = await server.kubectl(['get', 'events', '-n', 'errors', '--field-selector', 'reason=FailedThing', '-o', 'jsonpath={.items[*].count}']);
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.equal(shown.stdout.trim(), '2');
+  });
+
   test('the shared informer factory gives one informer per resource and syncs them', async () => {
     const factory = new SharedInformerFactory(client);
     const one = factory.informerFor(NAMESPACES);
@@ -177,6 +197,37 @@ describe('HTTPS client against kite server', () => {
     } finally {
       stop.abort();
       await factory.stopped();
+    }
+  });
+});
+
+describe('informer across a kite server restart', () => {
+  // todo until kite server restarts on its own data dir (today it exits: Service "kubernetes" is
+  // invalid: ... failed to allocate IP 10.43.0.1: provided IP is already allocated).
+  test('the informer rides out the outage and sees writes made after the restart', { todo: 'kite server restart on an existing data dir' }, async () => {
+    const first = await startKiteServer();
+    let second: KiteServer | undefined;
+    const client = await RestClient.fromKubeconfig(first.kubeconfig);
+    const informer = newInformer<ConfigMap>(client, { type: CONFIGMAPS, namespace: 'default', backoff: { initialMs: 50, maxMs: 500 } });
+    const rec = recordEvents(informer);
+    const stop = new AbortController();
+    const running = informer.run(stop.signal);
+    try {
+      assert.equal(await informer.waitForSync(AbortSignal.timeout(10_000)), true);
+      await client.create(CONFIGMAPS, 'default', cm('default', 'before-restart'));
+      await rec.waitFor(1, 10_000);
+      await first.stop({ cleanup: false });
+      second = await startKiteServer({ dataDir: first.dataDir, port: first.port });
+      const after = await client.create(CONFIGMAPS, 'default', cm('default', 'after-restart'));
+      const events = await rec.waitFor(2, 15_000);
+      assert.equal(events[1], `add default/after-restart ${after.metadata?.resourceVersion}`);
+      assert.deepEqual(informer.indexer.listKeys().filter((k) => !k.startsWith('default/kube-root')).sort(), ['default/after-restart', 'default/before-restart']);
+    } finally {
+      stop.abort();
+      await running;
+      client.close();
+      await second?.stop();
+      await first.stop();
     }
   });
 });
@@ -208,6 +259,45 @@ describe('in-process client over a Unix socket', () => {
     } finally {
       client.close();
       anonymous.close();
+      await listener.close();
+      await plane.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test('an informer on the socket rides out the listener going away and catches up without relisting', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'kite-inproc-'));
+    const plane = await startControlPlane({ dataDir, httpsPort: 0, bindAddress: '127.0.0.1', datastoreEndpoint: 'memory://', logLevel: 'warn' });
+    const pki = await ensurePki(dataDir);
+    const tls = apiserverTlsOptions(pki);
+    let listener = await serveOnUnixSocket(plane.apiserver.server, tls, apiSocketPath(dataDir));
+    const client = inProcessClient(listener.path, { caPem: pki.serverCa.certPem, certPem: pki.apiserverClient.certPem, keyPem: pki.apiserverClient.keyPem });
+    const admin = await RestClient.fromKubeconfig(plane.kubeconfigPath);
+    let lists = 0;
+    const countingSource = {
+      list: (opts: ListOptions) => (lists++, client.list<ConfigMap>(CONFIGMAPS, 'default', opts)),
+      watch: (opts: WatchOptions) => client.watch<ConfigMap>(CONFIGMAPS, 'default', opts),
+    };
+    const informer = new SharedInformer<ConfigMap>(countingSource, { type: CONFIGMAPS, backoff: { initialMs: 20, maxMs: 200 } });
+    const rec = recordEvents(informer);
+    const stop = new AbortController();
+    const running = informer.run(stop.signal);
+    try {
+      assert.equal(await informer.waitForSync(AbortSignal.timeout(10_000)), true);
+      const before = rec.events.length;
+      await listener.close(); // every connection on the socket drops, and new ones are refused
+      const written = await admin.create(CONFIGMAPS, 'default', cm('default', 'during-outage'));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(rec.events.length, before, 'nothing can arrive while the socket is gone');
+      listener = await serveOnUnixSocket(plane.apiserver.server, tls, apiSocketPath(dataDir));
+      const events = await rec.waitFor(before + 1, 10_000);
+      assert.equal(events[before], `add default/during-outage ${written.metadata?.resourceVersion}`);
+      assert.equal(lists, 1, 'resumed from the last resourceVersion; no relist');
+    } finally {
+      stop.abort();
+      await running;
+      client.close();
+      admin.close();
       await listener.close();
       await plane.stop();
       await rm(dataDir, { recursive: true, force: true });
