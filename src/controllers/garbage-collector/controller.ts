@@ -7,7 +7,7 @@ import { resourceKey } from '../../client/resources.js';
 import { unwrapTombstone } from '../../client/tombstone.js';
 import type { ApiObject } from '../../client/types.js';
 import { RateLimitingQueue } from '../../client/workqueue/rate-limiting-queue.js';
-import type { ControllerContext } from '../context.js';
+import type { ControllerContext, StartController } from '../context.js';
 import { AbsentOwnerCache } from './absent-owner-cache.js';
 import { Collector, type ItemResult } from './collector.js';
 import { type DiscoveredResource, DiscoveryError, deletableResources, discoverResources } from './discovery.js';
@@ -138,9 +138,13 @@ export class GarbageCollector {
   }
 }
 
-/** StartController for "garbage-collector". */
-export async function startGarbageCollector(ctx: ControllerContext, opts: GarbageCollectorOptions = {}): Promise<GarbageCollector> {
+/** Starts "garbage-collector" and returns it (tests inspect it); the manager uses the StartController below. */
+export async function runGarbageCollector(ctx: ControllerContext, opts: GarbageCollectorOptions = {}): Promise<GarbageCollector> {
   const gc = new GarbageCollector(ctx, opts);
   await gc.start();
   return gc;
 }
+
+export const startGarbageCollector: StartController = async (ctx) => {
+  await runGarbageCollector(ctx);
+};

@@ -8,7 +8,7 @@ import type { Lister } from '../../client/lister.js';
 import { NAMESPACES } from '../../client/resources.js';
 import type { ApiObject, Client } from '../../client/types.js';
 import { RateLimitingQueue } from '../../client/workqueue/rate-limiting-queue.js';
-import type { ControllerContext } from '../context.js';
+import type { ControllerContext, StartController } from '../context.js';
 import { type DiscoveredResource, discoverResources } from '../garbage-collector/discovery.js';
 import { type NamespaceCondition, conditionsFor, mergeConditions } from './conditions.js';
 import { deleteAllContent } from './content-deleter.js';
@@ -136,8 +136,8 @@ function cachedDiscovery(client: Client, ttlMs: number): () => Promise<Discovere
   };
 }
 
-/** StartController for "namespace". */
-export async function startNamespaceController(ctx: ControllerContext, opts: NamespaceControllerOptions = {}): Promise<NamespaceController> {
+/** Starts "namespace" and returns it (tests inspect it); the manager uses the StartController below. */
+export async function runNamespaceController(ctx: ControllerContext, opts: NamespaceControllerOptions = {}): Promise<NamespaceController> {
   const informer = ctx.informers.informerFor<Namespace>(NAMESPACES);
   const recorder = new EventRecorder(ctx.client, { component: 'namespace-controller' }, { log: (msg, fields) => ctx.log.debug(fields ?? {}, msg) });
   const controller = new NamespaceController(ctx.client, ctx.informers.listerFor<Namespace>(NAMESPACES), { ...opts, recorder });
@@ -170,3 +170,7 @@ export async function startNamespaceController(ctx: ControllerContext, opts: Nam
   for (let i = 0; i < (ctx.workers ?? 10); i++) void worker();
   return controller;
 }
+
+export const startNamespaceController: StartController = async (ctx) => {
+  await runNamespaceController(ctx);
+};

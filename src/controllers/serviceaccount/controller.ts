@@ -7,7 +7,7 @@ import { unwrapTombstone } from '../../client/tombstone.js';
 import type { ApiObject, Client } from '../../client/types.js';
 import { RateLimitingQueue } from '../../client/workqueue/rate-limiting-queue.js';
 import { runController } from '../../client/controller-base.js';
-import type { ControllerContext } from '../context.js';
+import type { ControllerContext, StartController } from '../context.js';
 
 export const DEFAULT_SERVICE_ACCOUNT = 'default';
 
@@ -57,8 +57,8 @@ function isForbiddenTerminating(err: unknown): boolean {
   return err instanceof Error && /being terminated/.test(err.message);
 }
 
-/** StartController for "serviceaccount". */
-export async function startServiceAccountController(ctx: ControllerContext): Promise<ServiceAccountController> {
+/** Starts "serviceaccount" and returns it (tests inspect it); the manager uses the StartController below. */
+export async function runServiceAccountController(ctx: ControllerContext): Promise<ServiceAccountController> {
   const nsInformer = ctx.informers.informerFor<Namespace>(NAMESPACES);
   const saInformer = ctx.informers.informerFor<ApiObject>(SERVICE_ACCOUNTS);
   const controller = new ServiceAccountController(ctx.client, ctx.informers.listerFor<Namespace>(NAMESPACES), ctx.informers.listerFor<ApiObject>(SERVICE_ACCOUNTS));
@@ -81,3 +81,7 @@ export async function startServiceAccountController(ctx: ControllerContext): Pro
   await synced;
   return controller;
 }
+
+export const startServiceAccountController: StartController = async (ctx) => {
+  await runServiceAccountController(ctx);
+};
