@@ -2,6 +2,9 @@
 // `kite server` runs them against its own API; each talks to the API only through the client
 // and the shared informers, never the store.
 import type { ControllerContext, StartController } from './context.js';
+import { startGarbageCollector } from './garbage-collector/controller.js';
+import { startNamespaceController } from './namespace/controller.js';
+import { startServiceAccountController } from './serviceaccount/controller.js';
 
 export interface NamedController {
   /** Kubernetes' controller name (kube-controller-manager --controllers): "deployment", "garbage-collector", ... */
@@ -11,6 +14,9 @@ export interface NamedController {
 
 export const controllers: NamedController[] = [
   // one line per controller: { name: 'deployment', start: startDeploymentController },
+  { name: 'garbage-collector', start: startGarbageCollector },
+  { name: 'namespace', start: startNamespaceController },
+  { name: 'serviceaccount', start: startServiceAccountController },
 ];
 
 /** Starts the named controllers (all by default); resolves when every one is running. */
