@@ -2,6 +2,8 @@
 // `kite server` runs them against its own API; each talks to the API only through the client
 // and the shared informers, never the store.
 import type { ControllerContext, StartController } from './context.js';
+import { startDeploymentController } from './deployment/controller.js';
+import { startReplicaSetController } from './replicaset/controller.js';
 import { startGarbageCollector } from './garbage-collector/controller.js';
 import { startNamespaceController } from './namespace/controller.js';
 import { startServiceAccountController } from './serviceaccount/controller.js';
@@ -14,6 +16,8 @@ export interface NamedController {
 
 export const controllers: NamedController[] = [
   // one line per controller: { name: 'deployment', start: startDeploymentController },
+  { name: 'replicaset', start: startReplicaSetController },
+  { name: 'deployment', start: startDeploymentController },
   { name: 'garbage-collector', start: startGarbageCollector },
   { name: 'namespace', start: startNamespaceController },
   { name: 'serviceaccount', start: startServiceAccountController },
