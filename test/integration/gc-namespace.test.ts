@@ -62,7 +62,7 @@ describe('garbage collector, namespace and serviceaccount controllers with kubec
       },
       data: { role: 'dependent' },
     }));
-    await kubectl(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+    await kubectl(['create', '--validate=false', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
     // The collector must know the family before the owner goes (as it would in a running cluster).
     await eventually('the graph to hold the dependents', async () => (gc.graph.get(uid)?.dependents.size ?? 0) === dependents.length);
     return uid;
