@@ -1,6 +1,7 @@
 // The garbage collector controller: informers over every deletable resource feed the dependency
 // graph; two queues of uids (attempt-to-delete, attempt-to-orphan) are worked by the collector.
 // Discovery is read again periodically so resources served later are watched too.
+import { setMaxListeners } from 'node:events';
 import { EventRecorder } from '../../client/event-recorder.js';
 import type { SharedInformer } from '../../client/informer.js';
 import { resourceKey } from '../../client/resources.js';
@@ -90,6 +91,9 @@ export class GarbageCollector {
   /** Watches, waits for the first lists (up to the timeout), and starts the workers. */
   async start(): Promise<void> {
     const { signal, log } = this.#ctx;
+    // One informer per served resource, each listening on the stop signal: well over Node's
+    // default of 10 listeners, and not a leak.
+    setMaxListeners(0, signal);
     const informers = await this.syncMonitors();
     const timeout = AbortSignal.timeout(this.#opts.cacheSyncTimeoutMs ?? 30_000);
     const synced = await Promise.all(informers.map((i) => i.waitForSync(AbortSignal.any([signal, timeout]))));
