@@ -37,8 +37,16 @@ export async function ensureKubernetesService(resources: ServedResources, port: 
 }
 
 async function createIfMissing(resources: ServedResources, resource: string, obj: KubeObject, ctx: Parameters<ServedResources['all'][number]['registry']['create']>[0]): Promise<void> {
+  const registry = resources.get('', resource).registry;
+  // Look first: a create of an existing Service would fail on its taken ClusterIP, not on its name.
   try {
-    await resources.get('', resource).registry.create(ctx, obj);
+    await registry.get(ctx.namespace, obj.metadata.name ?? '');
+    return;
+  } catch (err) {
+    if (!(isStatusError(err) && err.reason === 'NotFound')) throw err;
+  }
+  try {
+    await registry.create(ctx, obj);
   } catch (err) {
     if (!(isStatusError(err) && err.reason === 'AlreadyExists')) throw err;
   }

@@ -202,9 +202,7 @@ describe('HTTPS client against kite server', () => {
 });
 
 describe('informer across a kite server restart', () => {
-  // todo until kite server restarts on its own data dir (today it exits: Service "kubernetes" is
-  // invalid: ... failed to allocate IP 10.43.0.1: provided IP is already allocated).
-  test('the informer rides out the outage and sees writes made after the restart', { todo: 'kite server restart on an existing data dir' }, async () => {
+  test('the informer rides out the outage and sees writes made after the restart', async () => {
     const first = await startKiteServer();
     let second: KiteServer | undefined;
     const client = await RestClient.fromKubeconfig(first.kubeconfig);
