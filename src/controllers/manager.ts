@@ -7,6 +7,8 @@ import { startReplicaSetController } from './replicaset/controller.js';
 import { startGarbageCollector } from './garbage-collector/controller.js';
 import { startNamespaceController } from './namespace/controller.js';
 import { startServiceAccountController } from './serviceaccount/controller.js';
+import { startNodeLifecycleController } from './nodelifecycle/start.js';
+import { startDaemonSetController } from './daemonset/start.js';
 
 export interface NamedController {
   /** Kubernetes' controller name (kube-controller-manager --controllers): "deployment", "garbage-collector", ... */
@@ -21,6 +23,8 @@ export const controllers: NamedController[] = [
   { name: 'garbage-collector', start: startGarbageCollector },
   { name: 'namespace', start: startNamespaceController },
   { name: 'serviceaccount', start: startServiceAccountController },
+  { name: 'node-lifecycle', start: startNodeLifecycleController },
+  { name: 'daemonset', start: startDaemonSetController },
 ];
 
 /** Starts the named controllers (all by default); resolves when every one is running. */
