@@ -205,15 +205,14 @@ export class DeploymentController {
     const namespace = d.metadata?.namespace ?? '';
     const all = this.rsInformer.indexer.byIndex(NAMESPACE_INDEX, namespace);
     const ref = newControllerRef({ metadata: d.metadata ?? {} }, DEPLOYMENT_GVK);
-    const patchRS = async (rs: ReplicaSet, patch: unknown): Promise<void> => {
-      await this.client.patch(REPLICASETS, namespace, rs.metadata?.name ?? '', 'strategic', patch);
-    };
+    const patchRS = (rs: ReplicaSet, patch: unknown): Promise<ReplicaSet> =>
+      this.client.patch<ReplicaSet>(REPLICASETS, namespace, rs.metadata?.name ?? '', 'strategic', patch);
     const { claimed, errors } = await claimObjects<ReplicaSet>(all, {
       owner: d,
       selector,
       canAdopt: async () => recheckOwner(d, await this.client.get<Deployment>(DEPLOYMENTS, namespace, d.metadata?.name ?? '')),
       adopt: (rs) => patchRS(rs, adoptPatch(ref, rs.metadata?.uid)),
-      release: (rs) => patchRS(rs, releasePatch(d.metadata?.uid ?? '', rs.metadata?.uid)),
+      release: async (rs) => void (await patchRS(rs, releasePatch(d.metadata?.uid ?? '', rs.metadata?.uid))),
     });
     if (errors.length > 0) throw errors[0];
     return claimed;

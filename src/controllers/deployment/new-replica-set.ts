@@ -16,10 +16,19 @@ export interface ReplicaSets {
   oldRSs: ReplicaSet[];
 }
 
-/** The new ReplicaSet (created when asked and missing) with its revision synced, and all old ones. */
+/**
+ * The new ReplicaSet (created when asked and missing) with its revision synced, and all old ones.
+ * `rsList` is the sync's own list: a ReplicaSet written here is replaced in it by the written
+ * version, so a second call in the same sync does not write again from a stale copy.
+ */
 export async function getAllReplicaSetsAndSyncRevision(ctx: SyncContext, d: Deployment, rsList: ReplicaSet[], createIfNotExisted: boolean): Promise<ReplicaSets> {
   const oldRSs = findOldReplicaSets(d, rsList);
   const newRS = await getNewReplicaSet(ctx, d, rsList, oldRSs, createIfNotExisted);
+  if (newRS) {
+    const i = rsList.findIndex((rs) => rs.metadata?.uid === newRS.metadata?.uid);
+    if (i >= 0) rsList[i] = newRS;
+    else rsList.push(newRS);
+  }
   return { newRS, oldRSs };
 }
 

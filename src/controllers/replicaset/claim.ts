@@ -10,8 +10,8 @@ import type { ApiObject } from '../../client/types.js';
 export interface ClaimOptions<T extends ApiObject> {
   owner: { metadata?: ObjectMeta };
   selector: Selector;
-  /** Patches the owner's controller reference into `obj`. */
-  adopt(obj: T): Promise<void>;
+  /** Patches the owner's controller reference into `obj`; may return the patched object, which is then claimed instead. */
+  adopt(obj: T): Promise<T | void>;
   /** Patches the owner's reference out of `obj`. */
   release(obj: T): Promise<void>;
   /**
@@ -46,7 +46,8 @@ export async function claimObjects<T extends ApiObject>(objects: T[], opts: Clai
       if (opts.owner.metadata?.namespace && obj.metadata?.namespace !== opts.owner.metadata.namespace) continue;
       adoptable ??= opts.canAdopt();
       await adoptable;
-      if (await ignoreNotFound(opts.adopt(obj))) claimed.push(obj);
+      const adopted = await ignoreNotFound(opts.adopt(obj));
+      if (adopted) claimed.push(adopted === true ? obj : adopted);
     } catch (err) {
       errors.push(err);
     }
@@ -54,11 +55,10 @@ export async function claimObjects<T extends ApiObject>(objects: T[], opts: Clai
   return { claimed, errors };
 }
 
-/** True when the call succeeded; false when the object was already gone. */
-async function ignoreNotFound(call: Promise<void>): Promise<boolean> {
+/** The call's result (true for none) when it succeeded; false when the object was already gone. */
+async function ignoreNotFound<R>(call: Promise<R | void>): Promise<R | true | false> {
   try {
-    await call;
-    return true;
+    return (await call) ?? true;
   } catch (err) {
     if (isNotFound(err)) return false;
     throw err;
