@@ -14,6 +14,10 @@ export async function handleResource(ctx: HandlerContext): Promise<void> {
   const { info, served } = ctx;
   const verbs = served.def.verbs;
   const sub = info.subresource;
+  if (sub && served.def.subresourceStrategies?.[sub]) {
+    if (info.verb !== 'update') throw methodNotAllowed(`${info.verb} is not supported on ${served.def.resource}/${sub}`);
+    return handleUpdate(ctx);
+  }
   if (sub && sub !== 'status' && sub !== 'scale') {
     const handler = subresourceHandlers.get(`${served.def.resource}/${sub}`);
     if (!handler) throw notFound({ group: served.def.group, resource: `${served.def.resource}/${sub}` }, info.name);

@@ -11,7 +11,13 @@ export function validateObjectMetaFor(def: ResourceDefinition, obj: KubeObject, 
   const errs = validateObjectMeta(obj.metadata, { namespaced: def.namespaced, nameValidator: def.nameValidator ?? nameIsDNSSubdomain });
   if (old) {
     const oldMeta = marksDeletion
-      ? { ...old.metadata, deletionTimestamp: obj.metadata.deletionTimestamp, deletionGracePeriodSeconds: obj.metadata.deletionGracePeriodSeconds }
+      ? {
+          ...old.metadata,
+          deletionTimestamp: obj.metadata.deletionTimestamp,
+          deletionGracePeriodSeconds: obj.metadata.deletionGracePeriodSeconds,
+          // The delete path adds the GC finalizer (orphan / foregroundDeletion) itself.
+          finalizers: old.metadata.deletionTimestamp ? old.metadata.finalizers : obj.metadata.finalizers,
+        }
       : old.metadata;
     errs.add(validateObjectMetaUpdate(obj.metadata, oldMeta));
   }

@@ -119,7 +119,8 @@ export class RegistryStore {
   async update(ctx: RequestContext, name: string, desired: UpdateFn, opts: UpdateOptions = {}): Promise<WriteResult> {
     const key = this.keyFor(ctx.namespace, name);
     const subresource = opts.subresource ?? '';
-    const strategy: Strategy = subresource === 'status' && this.def.statusStrategy ? this.def.statusStrategy : this.def.strategy;
+    const strategy: Strategy =
+      (subresource === 'status' ? this.def.statusStrategy : this.def.subresourceStrategies?.[subresource]) ?? this.def.strategy;
     for (let attempt = 0; ; attempt++) {
       const currentKv = await this.#store.get(key);
       const current = currentKv ? this.#codec.decode(currentKv) : null;

@@ -73,6 +73,8 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> {
   nameValidator?: NameValidator;
   /** The status subresource's strategy (the main one with spec kept instead of status). */
   statusStrategy?: Strategy<T>;
+  /** Strategies of other writable subresources served by PUT (namespaces/finalize). */
+  subresourceStrategies?: Record<string, Strategy<T>>;
   scale?: ScaleSubresource;
   table?: TableDefinition<T>;
   /** Field selectors beyond metadata.name and metadata.namespace: field path -> value getter. */

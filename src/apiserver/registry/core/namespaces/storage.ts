@@ -1,7 +1,7 @@
 import { nameIsDNSLabel } from '../../../../apimachinery/names.js';
 import { age } from '../../../handlers/table.js';
 import { defineResource } from '../../generic/resource.js';
-import { type Namespace, namespaceStatusStrategy, namespaceStrategy } from './strategy.js';
+import { type Namespace, namespaceFinalizeStrategy, namespaceStatusStrategy, namespaceStrategy } from './strategy.js';
 
 export const namespaces = defineResource<Namespace>({
   group: '',
@@ -14,6 +14,7 @@ export const namespaces = defineResource<Namespace>({
   nameValidator: nameIsDNSLabel,
   strategy: namespaceStrategy,
   statusStrategy: namespaceStatusStrategy,
+  subresourceStrategies: { finalize: namespaceFinalizeStrategy },
   extraSubresources: [{ name: 'finalize', group: '', version: 'v1', kind: 'Namespace', verbs: ['update'] }],
   table: {
     columns: [

@@ -2,6 +2,7 @@
 // emptied them, status.phase Active or Terminating.
 import { ErrorList, root } from '../../../../apimachinery/field.js';
 import type { KubeObject } from '../../../../apimachinery/meta.js';
+import type { Strategy } from '../../generic/resource.js';
 import { specStatusStrategy } from '../../generic/strategies.js';
 
 export const FINALIZER_KUBERNETES = 'kubernetes';
@@ -47,12 +48,17 @@ export const namespaceStrategy = {
     strategy.prepareForCreate(ns, ctx);
     ns.status = { phase: 'Active' };
   },
+  // spec.finalizers change only through /finalize, as in Kubernetes.
+  prepareForUpdate: (ns: Namespace, old: Namespace, ctx: Parameters<typeof strategy.prepareForUpdate>[2]) => {
+    strategy.prepareForUpdate(ns, old, ctx);
+    ns.spec = { ...(ns.spec ?? {}), finalizers: old.spec?.finalizers ?? [] };
+  },
 };
 
 export const namespaceStatusStrategy = statusStrategy;
 
 /** /finalize: only spec.finalizers may change. */
-export const namespaceFinalizeStrategy = {
+export const namespaceFinalizeStrategy: Strategy<Namespace> = {
   ...strategy,
   prepareForUpdate: (ns: Namespace, old: Namespace) => {
     const finalizers = ns.spec?.finalizers;
