@@ -9,6 +9,8 @@ import { startNamespaceController } from './namespace/controller.js';
 import { startServiceAccountController } from './serviceaccount/controller.js';
 import { startNodeLifecycleController } from './nodelifecycle/start.js';
 import { startDaemonSetController } from './daemonset/start.js';
+import { startJobController, startTtlAfterFinishedController } from './job/start.js';
+import { startCronJobController } from './cronjob/start.js';
 
 export interface NamedController {
   /** Kubernetes' controller name (kube-controller-manager --controllers): "deployment", "garbage-collector", ... */
@@ -25,6 +27,9 @@ export const controllers: NamedController[] = [
   { name: 'serviceaccount', start: startServiceAccountController },
   { name: 'node-lifecycle', start: startNodeLifecycleController },
   { name: 'daemonset', start: startDaemonSetController },
+  { name: 'job', start: startJobController },
+  { name: 'cronjob', start: startCronJobController },
+  { name: 'ttl-after-finished', start: startTtlAfterFinishedController },
 ];
 
 /** Starts the named controllers (all by default); resolves when every one is running. */
