@@ -10,27 +10,25 @@ import { type Deployment, POD_TEMPLATE_HASH_LABEL, type PodTemplateSpec, type Re
 const DEPLOYMENT_GVK = { group: 'apps', version: 'v1', kind: 'Deployment' };
 
 /**
- * Drops what Go's semantic equality ignores: absent vs null vs empty lists and maps
- * (so a template with `labels: {}` equals one without labels).
+ * The template as Go would see it after decoding: absent, null, empty lists, empty maps and
+ * empty structs are all the same zero value (kubectl sends `resources: {}` and
+ * `creationTimestamp: null`; the API may have left them out). Only `emptyDir: {}` means
+ * something by being present.
  */
-function normalize(value: unknown): unknown {
-  if (Array.isArray(value)) return value.length === 0 ? undefined : value.map((v) => normalize(v) ?? null);
+export function normalizeTemplate(value: unknown, key = ''): unknown {
+  if (Array.isArray(value)) return value.length === 0 ? undefined : value.map((v) => normalizeTemplate(v) ?? null);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      const n = normalize(v);
-      if (n === undefined) continue;
-      // An empty map is dropped only where Go has a map (labels, annotations, nodeSelector, ...), not a pointer to a struct.
-      if (isEmptyPlainMap(k, n)) continue;
-      out[k] = n;
+      const n = normalizeTemplate(v, k);
+      if (n !== undefined) out[k] = n;
     }
-    return out;
+    return Object.keys(out).length === 0 && !PRESENCE_MATTERS.has(key) ? undefined : out;
   }
   return value === null ? undefined : value;
 }
 
-const MAP_FIELDS = new Set(['labels', 'annotations', 'nodeSelector', 'limits', 'requests', 'matchLabels', 'data', 'overhead']);
-const isEmptyPlainMap = (key: string, v: unknown): boolean => MAP_FIELDS.has(key) && typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
+const PRESENCE_MATTERS = new Set(['emptyDir']);
 
 /** The template without the pod-template-hash label. */
 export function withoutHash(template: PodTemplateSpec | undefined): PodTemplateSpec {
@@ -41,7 +39,7 @@ export function withoutHash(template: PodTemplateSpec | undefined): PodTemplateS
 
 /** EqualIgnoreHash: the templates are the same apart from the pod-template-hash label. */
 export const equalIgnoreHash = (a: PodTemplateSpec | undefined, b: PodTemplateSpec | undefined): boolean =>
-  canonicalJson(normalize(withoutHash(a))) === canonicalJson(normalize(withoutHash(b)));
+  canonicalJson(normalizeTemplate(withoutHash(a)) ?? {}) === canonicalJson(normalizeTemplate(withoutHash(b)) ?? {});
 
 /** The oldest ReplicaSet whose template is the Deployment's (there may rarely be two). */
 export function findNewReplicaSet(d: Deployment, rsList: ReplicaSet[]): ReplicaSet | undefined {
@@ -62,7 +60,7 @@ function selectorWithHash(selector: LabelSelector | undefined, hash: string): La
 
 /** The ReplicaSet a Deployment creates for its current template, with `replicas` replicas. */
 export function newReplicaSetFor(d: Deployment, replicas: number): ReplicaSet {
-  const hash = computeHash(d.spec?.template ?? {}, d.status?.collisionCount);
+  const hash = computeHash((normalizeTemplate(d.spec?.template) ?? {}) as PodTemplateSpec, d.status?.collisionCount);
   const template = structuredClone(d.spec?.template ?? {});
   const meta = (template.metadata ??= {});
   meta.labels = { ...(meta.labels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash };
