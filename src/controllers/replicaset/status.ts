@@ -31,12 +31,11 @@ export function calculateReplicaSetStatus(rs: ReplicaSet, activePods: Pod[], man
   } else if (manageError === undefined && failure) {
     conditions = conditions.filter((c) => c.type !== 'ReplicaFailure');
   }
-  const status: ReplicaSetStatus = {
-    replicas: activePods.length,
-    fullyLabeledReplicas: fullyLabeled,
-    readyReplicas: ready,
-    availableReplicas: available,
-  };
+  // Go's omitempty: only `replicas` is written when zero.
+  const status: ReplicaSetStatus = { replicas: activePods.length };
+  if (fullyLabeled > 0) status.fullyLabeledReplicas = fullyLabeled;
+  if (ready > 0) status.readyReplicas = ready;
+  if (available > 0) status.availableReplicas = available;
   if (rs.status?.observedGeneration !== undefined) status.observedGeneration = rs.status.observedGeneration;
   if (conditions.length > 0) status.conditions = conditions;
   return status;
