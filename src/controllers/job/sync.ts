@@ -185,8 +185,8 @@ export async function syncJob(deps: JobSyncDeps, key: string): Promise<void> {
       const now = deps.clock.now();
       if (isSuspended(job)) {
         const r = ensureCondition(status.conditions, CONDITION_SUSPENDED, 'True', 'JobSuspended', 'Job suspended', now);
-        status.conditions = r.list;
         if (r.changed) {
+          status.conditions = r.list;
           suspendChanged = true;
           deps.recorder.event(job, 'Normal', 'Suspended', 'Job suspended');
         }
@@ -198,8 +198,8 @@ export async function syncJob(deps: JobSyncDeps, key: string): Promise<void> {
         }
       } else {
         const r = ensureCondition(status.conditions, CONDITION_SUSPENDED, 'False', 'JobResumed', 'Job resumed', now);
-        status.conditions = r.list;
         if (r.changed) {
+          status.conditions = r.list;
           suspendChanged = true;
           deps.recorder.event(job, 'Normal', 'Resumed', 'Job resumed');
           // activeDeadlineSeconds counts continuous activity: the clock restarts on resume.

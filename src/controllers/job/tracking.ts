@@ -115,7 +115,8 @@ export async function trackJobStatusAndRemoveFinalizers(deps: JobSyncDeps, ctx: 
     const text = formatIndexes(all);
     if (text !== (status.completedIndexes ?? '')) needsFlush = true;
     status.succeeded = all.size;
-    status.completedIndexes = text;
+    if (text) status.completedIndexes = text;
+    else delete status.completedIndexes; // omitempty, as the API writes it
   }
 
   const now = deps.clock.now();
