@@ -3,6 +3,10 @@
 // whose heartbeats stop NotReady, taints it and evicts its pods; the DaemonSet controller puts a
 // pod on every node (placed there by the server's scheduler through their metadata.name affinity).
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
@@ -14,7 +18,7 @@ import { startDaemonSetController } from '../../src/controllers/daemonset/start.
 import type { DaemonSet } from '../../src/controllers/daemonset/types.js';
 import { nodeLifecycleStarter } from '../../src/controllers/nodelifecycle/start.js';
 import { type SimNodes, startSimNodes } from '../../src/simnodes/sim-nodes.js';
-import { type KiteServer, startKiteServer } from '../util/kite-server.js';
+import { KITE_BIN, type KiteServer, startKiteServer } from '../util/kite-server.js';
 
 async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -142,5 +146,46 @@ describe('sim nodes, node lifecycle and DaemonSets against kite server', () => {
       const ready = n.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
       return ready && !(n.spec?.taints ?? []).some((t) => t.key === 'node.kubernetes.io/unreachable');
     });
+  });
+});
+
+describe('kite sim-nodes command', () => {
+  let kite: KiteServer;
+  let dir: string;
+  before(async () => {
+    kite = await startKiteServer({ args: ['--disable-controllers', '--disable-scheduler'] });
+    dir = await mkdtemp(join(tmpdir(), 'kite-sim-cli-'));
+  });
+  after(async () => {
+    await kite?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('registers nodes, silences the ones in the stop file, and deletes them on SIGTERM', async () => {
+    const stopFile = join(dir, 'stop');
+    const args = [KITE_BIN, 'sim-nodes', '--count', '2', '--kubeconfig', kite.kubeconfig, '--name-prefix', 'cli-', '--labels', 'zone=z1', '--taints', 'dedicated=sim:NoSchedule'];
+    const child = spawn(process.execPath, [...args, '--lease-renew-interval', '500ms', '--stop-heartbeats-file', stopFile, '--delete-on-exit'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    try {
+      await until('2 sim nodes running', async () => output.includes('2 sim nodes running (cli-0 .. cli-1)'));
+      const r = await kite.kubectl(['get', 'nodes', '-l', 'zone=z1', '-o', 'jsonpath={range .items[*]}{.metadata.name} {.spec.taints[0].key}{"\\n"}{end}']);
+      assert.equal(r.stdout, 'cli-0 dedicated\ncli-1 dedicated\n');
+      const renewTime = async (name: string): Promise<string> => (await kite.kubectl(['get', 'lease', '-n', 'kube-node-lease', name, '-o', 'jsonpath={.spec.renewTime}'])).stdout;
+      await writeFile(stopFile, 'cli-1\n');
+      await new Promise((r) => setTimeout(r, 1500));
+      const frozen = await renewTime('cli-1');
+      const moving = await renewTime('cli-0');
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal(await renewTime('cli-1'), frozen, 'the listed node stopped renewing');
+      assert.notEqual(await renewTime('cli-0'), moving, 'the other node still renews');
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    const left = await kite.kubectl(['get', 'nodes', '-o', 'name']);
+    assert.equal(left.stdout.trim(), '', output);
   });
 });
