@@ -5,6 +5,7 @@
 // containers have stopped. The queue coalesces bursts, so 10,000 pods cost one write each.
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { type Clock } from '../client/clock.js';
+import { runController } from '../client/controller-base.js';
 import { isConflict, isNotFound } from '../client/errors.js';
 import type { SharedInformer } from '../client/informer.js';
 import { PODS } from '../client/resources.js';
@@ -63,10 +64,8 @@ export class PodAgent {
   }
 
   /** Runs the workers until `signal` aborts. */
-  async run(signal: AbortSignal): Promise<void> {
-    signal.addEventListener('abort', () => this.queue.shutDown(), { once: true });
-    const workers = Array.from({ length: this.#opts.workers ?? 32 }, () => this.#worker());
-    await Promise.all(workers);
+  run(signal: AbortSignal): Promise<void> {
+    return runController({ name: 'sim-pod-agent', queue: this.queue, sync: (key) => this.sync(key), workers: this.#opts.workers ?? 32, signal, caches: [this.#opts.informer], log: this.#opts.log });
   }
 
   /** Queues every pod on `nodeName` (after its heartbeats resume). */
@@ -87,22 +86,6 @@ export class PodAgent {
   #nodeOf(pod: Pod): AgentNode | undefined {
     const name = pod.spec?.nodeName;
     return name ? this.#opts.nodes.get(name) : undefined;
-  }
-
-  async #worker(): Promise<void> {
-    for (;;) {
-      const key = await this.queue.get();
-      if (key === undefined) return;
-      try {
-        await this.sync(key);
-        this.queue.forget(key);
-      } catch (err) {
-        if (!isConflict(err)) this.#opts.log('pod sync failed', { pod: key, error: String(err) });
-        this.queue.addRateLimited(key);
-      } finally {
-        this.queue.done(key);
-      }
-    }
   }
 
   /** Brings one pod one step closer to what its node would report. */
