@@ -184,7 +184,7 @@ export async function waitForRuntime(runtime: CriRuntime, timeoutMs: number, pre
 function isOurContainerd(pid: number, configPath: string): boolean {
   try {
     const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    return argv.includes(configPath) && argv.some((a) => a.endsWith('containerd'));
+    return argv.some((a, i) => a === '--config' && argv[i + 1] === configPath);
   } catch {
     return false;
   }

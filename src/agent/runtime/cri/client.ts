@@ -13,7 +13,7 @@ const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 let cachedPackage: grpc.GrpcObject | undefined;
 
 /** The runtime.v1 package loaded from the embedded proto text (parsed once per process). */
-function criPackage(): grpc.GrpcObject {
+export function criPackage(): grpc.GrpcObject {
   if (!cachedPackage) {
     // keepCase: false gives the camelCase field names the types in ../types.ts use.
     const { root } = protobuf.parse(CRI_API_PROTO, { keepCase: false });

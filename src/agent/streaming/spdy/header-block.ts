@@ -59,8 +59,9 @@ function adler32(data: Buffer): number {
  * The sending half. Node's zlib can only compress asynchronously when a stream's context must
  * carry over between blocks, which would make frame order depend on timing; deflate "stored"
  * blocks need no compressor and every zlib reader accepts them, so header blocks are framed as
- * stored blocks (they are a few dozen bytes, compression gains nothing). The first block opens the
- * zlib stream with the header that names the SPDY dictionary, as the spec requires.
+ * stored blocks (they are a few dozen bytes, compression gains nothing), each block ending like a
+ * sync flush. The first block opens the zlib stream with the header that names the SPDY
+ * dictionary, as the spec requires.
  */
 export class HeaderCompressor {
   #started = false;
@@ -83,6 +84,9 @@ export class HeaderCompressor {
       parts.push(head, piece);
       offset += piece.length;
     } while (offset < raw.length);
+    // An empty stored block, as a zlib sync flush ends with: Go's inflater only hands out a stored
+    // block's bytes once it has read the next block header, which must be inside this frame.
+    parts.push(Buffer.from([0x00, 0x00, 0x00, 0xff, 0xff]));
     return Buffer.concat(parts);
   }
 }
