@@ -2,8 +2,8 @@
 // the volume's host directory (subPath / subPathExpr below it, created if missing, never outside
 // it), the pod's managed /etc/hosts, and a fresh termination-message file per container instance.
 import { randomUUID } from 'node:crypto';
-import { chmod, mkdir, realpath, stat, writeFile } from 'node:fs/promises';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { chmod, lstat, mkdir, realpath, stat, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { Container, Pod, VolumeMount } from 'kubernetes-types/core/v1.js';
 import type { Mount, MountPropagation } from '../runtime/types.js';
 import type { PodVolumes } from '../volumes/types.js';
@@ -33,6 +33,17 @@ const within = (base: string, path: string): boolean => {
   return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
 };
 
+async function deepestExisting(path: string): Promise<string> {
+  for (let p = path; ; p = dirname(p)) {
+    try {
+      await lstat(p);
+      return p;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(p) === p) throw err;
+    }
+  }
+}
+
 /** The host path of `subPath` inside the volume at `volumePath`, created (as a directory) if missing. */
 export async function resolveSubPath(volumePath: string, subPath: string, mountName: string, containerName: string): Promise<string> {
   if (isAbsolute(subPath)) throw new CreateContainerConfigError(`error SubPath \`${subPath}\` must not be an absolute path`);
@@ -43,6 +54,9 @@ export async function resolveSubPath(volumePath: string, subPath: string, mountN
     await stat(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    // mkdir must not follow a symlinked parent out of the volume (the kubelet's SafeMakeDir).
+    const ancestor = await realpath(await deepestExisting(path));
+    if (!within(base, ancestor)) throw new CreateContainerConfigError(`subpath "${ancestor}" not within volume path "${base}"`);
     // Created now with the volume's mode, so that a group-writable volume gives a group-writable subPath.
     const mode = (await stat(base)).mode & 0o7777;
     try {
