@@ -20,13 +20,19 @@ export const CNI_RESULTS_DIR = '/var/lib/cni/results';
 // containerd's CRI plugin sets up the pod's lo through its own network of this name.
 const LOOPBACK_NETWORK = 'cni-loopback';
 
-/** Stops and removes every pod sandbox the runtime knows (with their containers). */
+/** Stops and removes every pod sandbox the runtime knows (with their containers); tries them all. */
 export async function removeAllPodSandboxes(runtime: ContainerRuntime): Promise<string[]> {
   const ids = (await runtime.listPodSandbox()).map((s) => s.id);
+  const errors: unknown[] = [];
   for (const id of ids) {
-    await runtime.stopPodSandbox(id);
-    await runtime.removePodSandbox(id);
+    try {
+      await runtime.stopPodSandbox(id);
+      await runtime.removePodSandbox(id);
+    } catch (err) {
+      errors.push(err);
+    }
   }
+  if (errors.length > 0) throw new AggregateError(errors, `failed to remove ${errors.length} of ${ids.length} pod sandboxes`);
   return ids;
 }
 

@@ -4,7 +4,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CriRuntime } from '../runtime/cri/cri-runtime.js';
 import { type ContainerdConfigOptions, writeContainerdFiles } from './config.js';
@@ -46,6 +46,8 @@ export class ContainerdSupervisor extends EventEmitter<ContainerdSupervisorEvent
   readonly #log: SupervisorLogger;
   #child: ChildProcess | undefined;
   #stopping = false;
+  // Restarts happen only once a start() succeeded: a failed start is the caller's to handle.
+  #supervising = false;
   #restartTimer: NodeJS.Timeout | undefined;
   #restartDelayMs: number;
   #startedAt = 0;
@@ -72,7 +74,9 @@ export class ContainerdSupervisor extends EventEmitter<ContainerdSupervisorEvent
     this.#stopping = false;
     await writeContainerdFiles({ ...this.#opts, paths: this.paths });
     await this.#stopStale();
+    await rotateLog(this.paths.log);
     await this.#spawnAndWait();
+    this.#supervising = true;
   }
 
   async #spawnAndWait(): Promise<void> {
@@ -118,7 +122,7 @@ export class ContainerdSupervisor extends EventEmitter<ContainerdSupervisorEvent
     if (this.#child !== child) return;
     this.#child = undefined;
     this.emit('exit', code, signal);
-    if (this.#stopping) return;
+    if (this.#stopping || !this.#supervising) return;
     const maxMs = this.#opts.restartBackoff?.maxMs ?? 30_000;
     if (Date.now() - this.#startedAt > HEALTHY_RUN_MS) this.#restartDelayMs = this.#opts.restartBackoff?.initialMs ?? 500;
     const delay = this.#restartDelayMs;
@@ -127,7 +131,9 @@ export class ContainerdSupervisor extends EventEmitter<ContainerdSupervisorEvent
     this.#restartTimer = setTimeout(() => {
       this.#restartTimer = undefined;
       if (this.#stopping) return;
+      // A failed attempt kills its child, whose exit schedules the next attempt (with a longer delay).
       this.#spawnAndWait().catch((err: Error) => {
+        if (this.#stopping) return;
         this.#log.error({ err: err.message }, 'containerd restart failed');
         this.emit('restart-failed', err);
       });
@@ -137,6 +143,7 @@ export class ContainerdSupervisor extends EventEmitter<ContainerdSupervisorEvent
   /** Stops containerd (SIGTERM, then SIGKILL after the grace period); running pods keep running. */
   async stop(): Promise<void> {
     this.#stopping = true;
+    this.#supervising = false;
     clearTimeout(this.#restartTimer);
     const child = this.#child;
     if (child?.pid) await killAndWait(child.pid, this.#opts.stopTimeoutMs ?? 10_000);
@@ -162,6 +169,14 @@ export class ContainerdSupervisor extends EventEmitter<ContainerdSupervisorEvent
       return '(no log)';
     }
   }
+}
+
+const MAX_LOG_BYTES = 20 * 1024 * 1024;
+
+/** Keeps one previous log: containerd.log -> containerd.log.1 once it passed MAX_LOG_BYTES. */
+async function rotateLog(path: string): Promise<void> {
+  const size = await stat(path).then((s) => s.size, () => 0);
+  if (size > MAX_LOG_BYTES) await rename(path, `${path}.1`);
 }
 
 /** Polls `Version` (after `precondition`) until it answers or timeoutMs passes; true when it answered. */

@@ -53,7 +53,7 @@ export class CriClient {
       const ctor = v1[name] as grpc.ServiceClientConstructor;
       return new ctor(this.endpoint, grpc.credentials.createInsecure(), channelOptions);
     };
-    // One channel is shared by both services: grpc-js reuses subchannels for the same target.
+    // Both clients share one connection: grpc-js pools subchannels by target and options.
     this.#clients = { RuntimeService: make('RuntimeService'), ImageService: make('ImageService') };
   }
 
