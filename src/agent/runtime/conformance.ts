@@ -114,7 +114,14 @@ export function runtimeConformance(env: () => ConformanceEnv): void {
       const three = await runtime.execSync(id, ['sh', '-c', 'exit 3'], 10);
       assert.equal(three.exitCode, 3);
 
+      await runtime.reopenContainerLog(id);
+      await runtime.updateContainerResources(id, { cpuShares: 512, memoryLimitInBytes: 256 * 1024 * 1024 });
+      const stats = await runtime.listContainerStats({ podSandboxId: pod.id });
+      assert.deepEqual(stats.map((s) => s.attributes?.id), [id]);
+      assert.equal((await runtime.containerStats(id)).attributes?.metadata?.name, 'main');
+
       assert.match(await runtime.exec({ containerId: id, cmd: ['sh'], stdin: true, stdout: true }), /^https?:\/\/[^/]+\/exec\//);
+      assert.match(await runtime.attach({ containerId: id, stdout: true }), /^https?:\/\/[^/]+\/attach\//);
       assert.match(await runtime.portForward({ podSandboxId: pod.id, port: [80] }), /^https?:\/\/[^/]+\/portforward\//);
 
       await runtime.stopContainer(id, 2);
@@ -169,5 +176,8 @@ export function runtimeConformance(env: () => ConformanceEnv): void {
     const listed = await runtime.listImages();
     assert.ok(listed.some((i) => i.id === st.image?.id && i.repoTags.length > 0));
     assert.equal((await runtime.imageStatus({ image: 'kite.local/no-such-image:0' })).image, undefined);
+    await runtime.removeImage({ image: 'kite.local/no-such-image:0' }); // already gone: success
+    const fs = await runtime.imageFsInfo();
+    assert.ok(fs.imageFilesystems.length > 0 && (fs.imageFilesystems[0]?.usedBytes?.value ?? 0) > 0);
   });
 }
