@@ -79,6 +79,12 @@ export class PodSync {
       for (const c of state.containers) if (c.kind === 'init') await runtime.removeContainer(c.id).catch(ignoreNotFound);
       try {
         await this.deps.builder.preparePod(pod);
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        record(podRef(pod), 'Warning', 'FailedMount', `Unable to attach or mount volumes: ${message}`);
+        return { requeueAfterMs: 5_000 };
+      }
+      try {
         sandboxConfig = await this.#sandboxConfig(pod, actions.sandboxAttempt);
         sandboxId = await runtime.runPodSandbox(sandboxConfig);
       } catch (err) {
