@@ -1,6 +1,6 @@
-// One SPDY stream as a Node Duplex: what the peer sends on it is readable (ending at its FIN),
-// writes become DATA frames, end() sends FIN, and destroying a stream that is still open on either
-// side resets it (RST_STREAM CANCEL), as Go's spdystream does.
+// One SPDY stream as a Node Duplex: what the peer sends on it is readable (ending at its FIN or
+// reset), writes become DATA frames, end() sends FIN, and destroying a stream that is still open
+// on either side resets it (RST_STREAM CANCEL), as Go's spdystream does.
 import { Duplex } from 'node:stream';
 import { RstStatus } from './frames.js';
 import type { SpdyHeaders } from './header-block.js';
@@ -81,13 +81,14 @@ export class SpdyStream extends Duplex {
     }
   }
 
-  /** Session side: the peer reset the stream. */
+  /**
+   * Session side: the peer reset the stream. Data that arrived before stays readable (the kubelet
+   * and containerd reset the error stream right after writing the final Status on it).
+   */
   receiveReset(status: number): void {
     this.resetStatus = status;
-    this.#localClosed = true;
-    this.#remoteClosed = true;
     this.emit('reset', status);
-    this.destroy();
+    this.connectionLost();
   }
 
   /**
