@@ -16,6 +16,15 @@ interface Cached {
   issuedAt: number;
 }
 
+/** Says plainly when the API server has no TokenRequest endpoint (the error alone reads like a missing account). */
+function describeTokenError(err: unknown, namespace: string, serviceAccount: string): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const reason = (err as { reason?: string } | null)?.reason;
+  const unserved = /serviceaccounts\/token|could not find the requested resource|does not allow this method/.test(message) || reason === 'MethodNotAllowed';
+  if (!unserved) return message;
+  return `the API server does not serve TokenRequest (POST /api/v1/namespaces/${namespace}/serviceaccounts/${serviceAccount}/token): ${message}`;
+}
+
 export class TokenManager {
   readonly #ctx: VolumeContext;
   readonly #clock: Clock;
@@ -55,7 +64,7 @@ export class TokenManager {
       answer = await this.#ctx.requestServiceAccountToken(m.namespace ?? 'default', pod.spec?.serviceAccountName || 'default', request);
     } catch (err) {
       if (cached && this.#clock.now() < cached.expiresAt) return cached.token; // still valid: try again next time
-      throw new Error(`failed to fetch token: ${(err as Error).message}`);
+      throw new Error(`failed to fetch token: ${describeTokenError(err, m.namespace ?? 'default', pod.spec?.serviceAccountName || 'default')}`);
     }
     const token = answer.status?.token;
     if (!token) throw new Error('failed to fetch token: the TokenRequest answer has no token');

@@ -229,7 +229,8 @@ describe('VolumeManager', () => {
     delete ctx.data.token;
     const pod = podWith([{ name: 'kube-api-access', projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } }], {}, { uid: 'pod-notoken' });
     await assert.rejects(vm.setUpPod(pod), VolumeSetupError);
-    assert.equal(events[0]?.message, 'MountVolume.SetUp failed for volume "kube-api-access" : failed to fetch token: the server could not find the requested resource');
+    assert.equal(events[0]?.message, 'MountVolume.SetUp failed for volume "kube-api-access" : failed to fetch token: the API server does not serve TokenRequest '
+      + '(POST /api/v1/namespaces/default/serviceaccounts/robot/token): the server could not find the requested resource');
   });
 
   test('persistentVolumeClaim: a bound claim mounts its hostPath/local PV; an unbound one makes the pod wait', async () => {
