@@ -46,7 +46,7 @@ export class CgroupfsPodCgroups implements PodCgroups {
 
 /** For tests and for runtimes kite does not manage cgroups of. */
 export class NoPodCgroups implements PodCgroups {
-  async remove(): Promise<string[]> {
+  async remove(_uid: string): Promise<string[]> {
     return [];
   }
   async list(): Promise<string[]> {

@@ -3,7 +3,7 @@
 // to notice containers that changed by themselves (exits, OOM kills), and cleans up what belongs
 // to no pod (sandboxes and cgroups of pods deleted while the agent was down, or force-deleted).
 import type { Pod, Secret } from 'kubernetes-types/core/v1.js';
-import type { Clock } from '../../client/clock.js';
+import { type Clock, sleep } from '../../client/clock.js';
 import type { Log } from '../../client/controller-base.js';
 import { isConflict, isNotFound } from '../../client/errors.js';
 import { newInformer, type SharedInformer } from '../../client/informer.js';
@@ -61,6 +61,8 @@ export class PodController {
   readonly #failures = new Map<string, Map<string, StartFailure>>();
   /** Runtime objects seen by the last relist: id -> "<uid> <state>". */
   #lastRelist = new Map<string, string>();
+  /** Pods already torn down (a later sync of the uid finds nothing to do); oldest first, bounded. */
+  readonly #tornDown = new Set<string>();
   #synced = false;
 
   constructor(opts: PodControllerOptions) {
@@ -84,17 +86,18 @@ export class PodController {
       onAdd: (pod) => this.#observe(pod),
       onUpdate: (old, pod) => {
         if (old.metadata?.uid !== pod.metadata?.uid) this.#forgetPod(old.metadata?.uid ?? '');
-        this.#observe(pod);
+        // The agent's own status writes come back as updates: only a change of what the pod asks for is news.
+        this.#observe(pod, semanticallyDifferent(old, pod));
       },
       onDelete: (obj) => this.#forgetPod(unwrapTombstone(obj).metadata?.uid ?? ''),
     });
   }
 
-  #observe(pod: Pod): void {
+  #observe(pod: Pod, changed = true): void {
     const uid = pod.metadata?.uid;
     if (!uid || pod.spec?.nodeName !== this.#opts.nodeName) return;
     this.#pods.set(uid, pod);
-    if (this.#synced) this.workers.update(uid);
+    if (this.#synced && changed) this.workers.update(uid);
   }
 
   #forgetPod(uid: string): void {
@@ -131,16 +134,7 @@ export class PodController {
   }
 
   async #every(signal: AbortSignal, ms: number, fn: () => Promise<void>): Promise<void> {
-    const { clock } = this.#opts;
-    while (!signal.aborted) {
-      const ok = await new Promise<boolean>((resolve) => {
-        const timer = clock.setTimeout(() => resolve(true), ms);
-        signal.addEventListener('abort', () => {
-          clock.clearTimeout(timer);
-          resolve(false);
-        }, { once: true });
-      });
-      if (!ok) return;
+    while (await sleep(this.#opts.clock, ms, signal)) {
       try {
         await fn();
       } catch (err) {
@@ -158,7 +152,8 @@ export class PodController {
     for (const c of containers) now.set(c.id, `${c.labels[POD_UID_LABEL] ?? ''} ${c.state}`);
     const changed = new Set<string>();
     for (const [id, v] of now) if (this.#lastRelist.get(id) !== v) changed.add(v.split(' ')[0]!);
-    for (const [id, v] of this.#lastRelist) if (!now.has(id)) changed.add(v.split(' ')[0]!);
+    // Something gone matters only to a pod still running here (a removal the agent did itself is no news).
+    for (const [id, v] of this.#lastRelist) if (!now.has(id) && this.#pods.has(v.split(' ')[0]!)) changed.add(v.split(' ')[0]!);
     this.#lastRelist = now;
     for (const uid of changed) if (uid) this.workers.update(uid);
   }
@@ -182,7 +177,7 @@ export class PodController {
     const pod = this.#pods.get(uid);
     const state = await readPodRuntimeState(runtime, uid);
     if (!pod) {
-      await this.#teardown(standInPod(uid, state), state);
+      if (state.sandboxes.length > 0 || state.containers.length > 0 || !this.#tornDown.has(uid)) await this.#teardown(standInPod(uid, state), state);
       return { done: true };
     }
     if (pod.metadata?.deletionTimestamp) return this.#terminate(pod, state);
@@ -253,6 +248,8 @@ export class PodController {
     this.#failures.delete(uid);
     this.crashBackoff.resetPrefix(`${uid}/`);
     this.statuses.forget(uid);
+    this.#tornDown.add(uid);
+    if (this.#tornDown.size > 1000) this.#tornDown.delete(this.#tornDown.values().next().value!);
   }
 
   #failuresOf(uid: string): Map<string, StartFailure> {
@@ -277,6 +274,14 @@ export class PodController {
     }
     return credentialsForImage(image, creds);
   }
+}
+
+/** The kubelet's podsDifferSemantically: spec, labels, annotations or the deletion changed (not only status). */
+function semanticallyDifferent(a: Pod, b: Pod): boolean {
+  const essence = (p: Pod): string => JSON.stringify([
+    p.spec, p.metadata?.labels, p.metadata?.annotations, p.metadata?.deletionTimestamp, p.metadata?.deletionGracePeriodSeconds, p.metadata?.ownerReferences,
+  ]);
+  return essence(a) !== essence(b);
 }
 
 /** A pod object standing in for one the API no longer has, named from the runtime's records. */

@@ -68,20 +68,20 @@ export interface PodProber extends ProbeResults {
 
 /** A prober for pods without probes, and the fallback until probes are wired. */
 export class NoProbes implements PodProber {
-  ready(): boolean {
+  ready(_containerId: string): boolean {
     return true;
   }
-  started(): boolean {
+  started(_containerId: string): boolean {
     return true;
   }
-  livenessFailed(): boolean {
+  livenessFailed(_containerId: string): boolean {
     return false;
   }
-  startupFailed(): boolean {
+  startupFailed(_containerId: string): boolean {
     return false;
   }
-  updatePod(): void {}
-  removePod(): void {}
-  onChange(): void {}
+  updatePod(_pod: Pod, _podIP: string, _running: ProbeTarget[]): void {}
+  removePod(_uid: string): void {}
+  onChange(_listener: (podUid: string) => void): void {}
   stop(): void {}
 }
