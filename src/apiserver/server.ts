@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { TlsOptions } from 'node:tls';
 import { type StatusError, forbidden, notFound, toStatusError, unauthorized } from '../apimachinery/errors.js';
 import type { Authenticator } from './authn/authenticator.js';
@@ -17,6 +18,7 @@ import { type OpenAPIV3, buildOpenAPIV3, serveOpenAPIV3 } from './openapi/openap
 import { ALL_VERBS } from './registry/generic/resource.js';
 import type { ServedResource } from './registry/served-resource.js';
 import { type RequestInfo, parseRequestInfo } from './request-info.js';
+import { extraUpgradeVerb, upgradeResponse } from './streaming/upgrade.js';
 import { KUBERNETES_VERSION } from './version.js';
 
 export interface ApiServerOptions {
@@ -62,6 +64,9 @@ export class ApiServer {
       { serverVersion: KUBERNETES_VERSION.gitVersion },
     );
     this.server = createServer(opts.tls, (req, res) => void this.#handle(req, res));
+    // exec/attach/port-forward arrive as upgrades: same authn -> authz -> routing, with a response on
+    // the raw socket for errors; the streaming handlers take the socket over (streaming/upgrade.ts).
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.#handle(req, upgradeResponse(req, socket, head)));
     // Watches are long-lived; Node's default 5 min request timeout would cut them.
     this.server.requestTimeout = 0;
     this.server.headersTimeout = 60_000;
@@ -102,6 +107,8 @@ export class ApiServer {
       const user = await this.#opts.authenticator(req);
       if (!user && !isPublic) throw unauthorized();
       if (user && !isPublic) await this.#authorize(user, info);
+      const extraVerb = user && !isPublic ? extraUpgradeVerb(req, info) : undefined;
+      if (extraVerb) await this.#authorize(user!, { ...info, verb: extraVerb });
       await this.#route(req, res, url, info, user);
     } catch (err) {
       const status = toStatusError(err);
