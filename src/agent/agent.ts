@@ -82,7 +82,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
   const record: RecordEvent = (ref, type, reason, message) => recorder.event(ref, type, reason, message);
 
   const node = new NodeAgent({
-    client: opts.client, runtime: opts.runtime, clock, hostInfo, log: logFn(log, 'warn'),
+    client: opts.client, runtime: opts.runtime, clock, hostInfo, log: logFn(log, 'info'), warn: logFn(log, 'warn'),
     name: nodeName, labels: opts.labels, controlPlane: opts.controlPlane, podCIDR: opts.podCIDR,
     statusIntervalMs: opts.statusIntervalMs, statusReportIntervalMs: opts.statusIntervalMs,
   });
@@ -100,7 +100,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
   const pods = new PodController({
     client: opts.client, nodeName, runtime: opts.runtime, builder, prober: opts.prober ?? new NoProbes(),
     cgroups: opts.cgroups ?? new CgroupfsPodCgroups(cgroupRoot), record, clock, nodeIPs: () => node.nodeIPs(),
-    log: logFn(log, 'warn'), relistPeriodMs: opts.relistPeriodMs, housekeepingPeriodMs: opts.housekeepingPeriodMs,
+    log: logFn(log, 'warn'), info: logFn(log, 'info'), relistPeriodMs: opts.relistPeriodMs, housekeepingPeriodMs: opts.housekeepingPeriodMs,
   });
 
   const abort = new AbortController();

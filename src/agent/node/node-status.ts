@@ -17,7 +17,10 @@ export interface NodeAgentOptions extends NodeObjectOptions {
   runtime: ContainerRuntime;
   clock: Clock;
   hostInfo: () => Promise<HostInfo>;
+  /** Registration and take-over. */
   log: Log;
+  /** Failed renewals and status updates. */
+  warn: Log;
   /** How often the status is checked; default 10 s. */
   statusIntervalMs?: number;
   /** An unchanged status is posted again (fresh heartbeat) this often; default 10 s. */
@@ -117,7 +120,7 @@ export class NodeAgent {
 
   /** Renews the lease and posts status until `signal` aborts; failures are logged and retried. */
   async run(signal: AbortSignal): Promise<void> {
-    const { clock, log } = this.#opts;
+    const { clock, warn } = this.#opts;
     const poll = this.#opts.healthPollMs ?? 1000;
     let nextLease = clock.now() + LEASE_RENEW_INTERVAL_MS;
     let nextStatus = clock.now() + (this.#opts.statusIntervalMs ?? 10_000);
@@ -125,7 +128,7 @@ export class NodeAgent {
       const now = clock.now();
       if (now >= nextLease) {
         nextLease = now + LEASE_RENEW_INTERVAL_MS;
-        await this.lease.renew().catch((err: unknown) => log('lease renewal failed', { error: String(err) }));
+        await this.lease.renew().catch((err: unknown) => warn('lease renewal failed', { error: String(err) }));
       }
       try {
         const changed = await this.healthChanged();
@@ -134,7 +137,7 @@ export class NodeAgent {
           await this.updateStatus(changed);
         }
       } catch (err) {
-        log('node status update failed', { error: String(err) });
+        warn('node status update failed', { error: String(err) });
       }
     }
   }

@@ -35,7 +35,10 @@ export interface PodControllerOptions {
   clock: Clock;
   /** The node's addresses (hostIP(s) of every pod). */
   nodeIPs: () => string[];
+  /** Failures. */
   log: Log;
+  /** What the agent does on its own (clean-up of orphans). */
+  info?: Log;
   /** Runtime relist period (PLEG); default 1 s. */
   relistPeriodMs?: number;
   /** Orphan clean-up period; default 2 s. */
@@ -177,7 +180,9 @@ export class PodController {
     const pod = this.#pods.get(uid);
     const state = await readPodRuntimeState(runtime, uid);
     if (!pod) {
-      if (state.sandboxes.length > 0 || state.containers.length > 0 || !this.#tornDown.has(uid)) await this.#teardown(standInPod(uid, state), state);
+      const leftovers = state.sandboxes.length > 0 || state.containers.length > 0;
+      if (leftovers) this.#opts.info?.('removing a pod the API no longer has', { pod: formatPod(standInPod(uid, state)) });
+      if (leftovers || !this.#tornDown.has(uid)) await this.#teardown(standInPod(uid, state), state);
       return { done: true };
     }
     if (pod.metadata?.deletionTimestamp) return this.#terminate(pod, state);
@@ -236,7 +241,6 @@ export class PodController {
   async #teardown(pod: Pod, state: PodRuntimeState): Promise<void> {
     const uid = pod.metadata?.uid ?? '';
     if (state.sandboxes.length > 0 || state.containers.length > 0) {
-      this.#opts.log('removing pod from the runtime', { pod: formatPod(pod) });
       await this.podSync.killPod(pod, state);
       await this.podSync.removeSandboxes(state);
       // Containers whose sandbox is already gone (removed by hand) would otherwise stay forever.
