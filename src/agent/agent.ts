@@ -19,7 +19,8 @@ import type { RecordEvent } from './pods/images.js';
 import { KubeConfigBuilder, type PodVolumeManager } from './pods/kube-builder.js';
 import { CgroupfsPodCgroups, type PodCgroups } from './pods/pod-cgroups.js';
 import { PodController } from './pods/pod-controller.js';
-import { NoProbes, type PodConfigBuilder, type PodProber } from './pods/seams.js';
+import { ProbeManager } from './pods/probe-manager.js';
+import type { PodConfigBuilder, PodProber } from './pods/seams.js';
 import type { ContainerRuntime } from './runtime/runtime.js';
 
 /** pino's Logger fits. */
@@ -47,7 +48,7 @@ export interface AgentOptions {
   /** Default: kuberuntime's builders (KubeConfigBuilder). */
   builder?: PodConfigBuilder;
   volumes?: PodVolumeManager;
-  /** Default: no probes (containers are ready once running). */
+  /** Default: the ProbeManager (probes/ runners on the agent's clock). */
   prober?: PodProber;
   dns?: DnsOptions;
   /** Default: read from this machine. */
@@ -97,8 +98,9 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
       return { cpu: a.cpu, memory: a.memory, 'ephemeral-storage': a['ephemeral-storage'] };
     },
   });
+  const prober = opts.prober ?? new ProbeManager({ runtime: opts.runtime, clock, record });
   const pods = new PodController({
-    client: opts.client, nodeName, runtime: opts.runtime, builder, prober: opts.prober ?? new NoProbes(),
+    client: opts.client, nodeName, runtime: opts.runtime, builder, prober,
     cgroups: opts.cgroups ?? new CgroupfsPodCgroups(cgroupRoot), record, clock, nodeIPs: () => node.nodeIPs(),
     log: logFn(log, 'warn'), info: logFn(log, 'info'), relistPeriodMs: opts.relistPeriodMs, housekeepingPeriodMs: opts.housekeepingPeriodMs,
   });
@@ -118,7 +120,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     stop: () => {
       stopping ??= (async () => {
         abort.abort();
-        (opts.prober ?? undefined)?.stop();
+        prober.stop();
         await Promise.all([podsDone, nodeDone]);
         await recorder.flush();
       })();

@@ -187,6 +187,39 @@ describe('node agent with containerd (e2e)', { skip }, () => {
     assert.equal(pod.status?.phase, 'Failed');
   });
 
+  test('readiness (httpGet) gates Ready; a failing liveness probe (exec) restarts the container', async () => {
+    const script = [
+      'mkdir -p /www; echo ok > /www/index.html; httpd -p 8080 -h /www; touch /tmp/alive',
+      '(sleep 2; echo ready > /www/ready.html; sleep 2; rm /tmp/alive) &',
+      'trap "exit 0" TERM; while :; do sleep 1 & wait $!; done',
+    ].join('\n');
+    await apply('probed', {
+      containers: [{
+        name: 'web', image: BUSYBOX_IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', script],
+        readinessProbe: { httpGet: { path: '/ready.html', port: 8080 }, periodSeconds: 1, failureThreshold: 1 },
+        livenessProbe: { exec: { command: ['test', '-f', '/tmp/alive'] }, periodSeconds: 1, failureThreshold: 1 },
+      }],
+    });
+    const notReady = await until('running, not ready', async () => {
+      const p = await getPod('probed');
+      return status(p, 'web')?.state?.running ? p : undefined;
+    });
+    assert.equal(status(notReady, 'web')?.ready, false);
+    assert.equal(notReady.status?.conditions?.find((x) => x.type === 'Ready')?.reason, 'ContainersNotReady');
+    await until('ready', async () => (status(await getPod('probed'), 'web')?.ready ? true : undefined));
+    const restarted = await until('liveness restart', async () => {
+      const p = await getPod('probed');
+      return (status(p, 'web')?.restartCount ?? 0) >= 1 ? p : undefined;
+    }, 20_000);
+    // SIGTERM first: the shell's trap ends it with 0.
+    assert.equal(status(restarted, 'web')?.lastState?.terminated?.exitCode, 0);
+    const events = await server.kubectl(['get', 'events', '--field-selector', 'involvedObject.name=probed', '-o', 'jsonpath={range .items[*]}{.reason}: {.message}{"\\n"}{end}']);
+    assert.match(events.stdout, /^Unhealthy: Readiness probe failed: HTTP probe failed with statuscode: 404$/m);
+    assert.match(events.stdout, /^Unhealthy: Liveness probe failed: /m);
+    assert.match(events.stdout, /^Killing: Container web failed liveness probe, will be restarted$/m);
+    assert.equal((await server.kubectl(['delete', 'pod', 'probed', '--wait=true', '--timeout=30s'])).code, 0);
+  });
+
   test('restarting the agent leaves running containers untouched', async () => {
     const before = status(await getPod('web'), 'web')!;
     const created = (await c.runtime.listContainers()).length;

@@ -198,6 +198,9 @@ export class PodController {
     }
     const after = await readPodRuntimeState(runtime, uid);
     await this.podSync.gc(after);
+    // Probe workers first: a container that just started has a readiness probe to pass before it is ready.
+    const running = after.containers.filter((c) => c.state === 'CONTAINER_RUNNING' && c.kind === 'regular');
+    if (!isTerminalPhase(base?.phase)) this.#opts.prober.updatePod(pod, after.sandboxes[0]?.ips[0] ?? '', running.map((c) => ({ id: c.id, name: c.name, startedAt: c.startedAt })));
     const status = generatePodStatus({ ...pod, status: base }, after, {
       now: clock.now(),
       nodeIPs: this.#opts.nodeIPs(),
@@ -206,9 +209,7 @@ export class PodController {
       started: (id) => this.#opts.prober.started(id),
     });
     await this.statuses.setStatus(pod, status);
-    const running = after.containers.filter((c) => c.state === 'CONTAINER_RUNNING' && c.kind === 'regular');
     if (isTerminalPhase(status.phase)) this.#opts.prober.removePod(uid);
-    else this.#opts.prober.updatePod(pod, after.sandboxes[0]?.ips[0] ?? '', running.map((c) => ({ id: c.id, name: c.name, startedAt: c.startedAt })));
     return { requeueAfterMs: Math.min(requeueAfterMs ?? Infinity, this.#opts.resyncPeriodMs ?? 60_000) };
   }
 
