@@ -5,6 +5,7 @@ import type { TokenRequest } from 'kubernetes-types/authentication/v1.js';
 import type { ConfigMap, PersistentVolume, PersistentVolumeClaim, Secret, Service } from 'kubernetes-types/core/v1.js';
 import { isNotFound } from '../../client/errors.js';
 import { CONFIGMAPS, PERSISTENT_VOLUME_CLAIMS, PERSISTENT_VOLUMES, SECRETS, SERVICES, SERVICE_ACCOUNTS } from '../../client/resources.js';
+import type { Lister } from '../../client/lister.js';
 import type { Client } from '../../client/types.js';
 
 export interface ResolveContext {
@@ -41,5 +42,22 @@ export function clientResolveContext(client: Client): VolumeContext {
     getPersistentVolume: (name) => orUndefined(client.get<PersistentVolume>(PERSISTENT_VOLUMES, undefined, name)),
     requestServiceAccountToken: (ns, sa, request) =>
       client.create<TokenRequest>(SERVICE_ACCOUNTS, ns, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', ...request }, { subresource: 'token', name: sa }),
+  };
+}
+
+/** A Services cache: an informer (SharedInformerFactory.informerFor(SERVICES)) with its lister. */
+export interface ServiceCache {
+  hasSynced(): boolean;
+  lister: Pick<Lister<Service>, 'namespace'>;
+}
+
+/**
+ * `ctx`, but listServices answers from an informer's cache once it has synced (the kubelet's
+ * service lister), so starting a container does not LIST Services twice.
+ */
+export function withServiceCache<C extends ResolveContext>(ctx: C, cache: ServiceCache): C {
+  return {
+    ...ctx,
+    listServices: async (ns: string) => (cache.hasSynced() ? cache.lister.namespace(ns).list() : ctx.listServices(ns)),
   };
 }
