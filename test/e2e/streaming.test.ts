@@ -2,6 +2,7 @@
 // agent server -> containerd (CRI streaming) and the pod network, over WebSocket and over SPDY.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { get as httpGet } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { containerdSkipReason } from '../util/containerd.js';
@@ -147,6 +148,27 @@ describe('kubectl logs / exec / port-forward through kite (e2e)', { skip }, () =
       assert.equal(r.stdout.replace(/ +/g, ''), '2000\ndone\n');
       r = await env.kubectl(['exec', '-i', POD, '--', 'cat'], { env: extraEnv, stdin: 'round trip\n' });
       assert.equal(r.stdout, 'round trip\n');
+      // 8 MB each way: nothing lost or reordered, and a slow reader does not break the session.
+      r = await env.kubectl(['exec', POD, '--', 'sh', '-c', 'head -c 8000000 /dev/zero | tr "\\0" x'], { env: extraEnv, timeoutMs: 60_000 });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout.length, 8_000_000);
+      assert.ok(/^x+$/.test(r.stdout));
+      r = await env.kubectl(['exec', '-i', POD, '--', 'sh', '-c', 'md5sum'], { env: extraEnv, stdin: 'y'.repeat(8_000_000), timeoutMs: 60_000 });
+      assert.equal(r.stdout.split(' ')[0], createHash('md5').update('y'.repeat(8_000_000)).digest('hex'));
+    });
+
+    test(`attach over ${label}: the output of the running process`, async () => {
+      const attach = spawnKubectl(env, ['attach', POD, '-c', 'ticker'], extraEnv);
+      try {
+        const seen = await until('two ticks', () => {
+          const ticks = attach.out().match(/tick \d+/g) ?? [];
+          return ticks.length >= 2 ? ticks : undefined;
+        });
+        assert.equal(Number(seen[1]!.split(' ')[1]), Number(seen[0]!.split(' ')[1]) + 1);
+      } finally {
+        attach.child.kill('SIGTERM');
+        await attach.exited;
+      }
     });
 
     test(`exec -it over ${label}: an interactive shell on a terminal`, async () => {

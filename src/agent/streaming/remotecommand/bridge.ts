@@ -27,5 +27,5 @@ export async function bridgeRemoteCommand(frontend: CommandFrontend, backend: Re
   frontend.onClose(() => backend.session.destroy());
   if (!backend.session.closed) await new Promise<void>((resolve) => backend.session.once('close', () => resolve()));
   await Promise.all(outputs);
-  frontend.finish(status);
+  await frontend.finish(status);
 }

@@ -2,6 +2,7 @@
 // (v5/v4.channel.k8s.io, kubectl's first choice) or SPDY streams (its fallback). Both present the
 // same shape to the bridge.
 import { PassThrough, type Readable, Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import type { WebSocket } from 'ws';
 import type { SpdySession } from '../spdy/session.js';
 import type { SpdyStream } from '../spdy/stream.js';
@@ -14,8 +15,11 @@ export interface CommandFrontend {
   resize?: Readable;
   stdout?: Writable;
   stderr?: Writable;
-  /** Sends the final Status (JSON; empty means success) and ends the client's connection. */
-  finish(status: string): void;
+  /**
+   * Flushes stdout and stderr, then sends the final Status (JSON; empty means success) and ends
+   * the client's connection.
+   */
+  finish(status: string): Promise<void>;
   /** Called once when the client's connection is gone (also after finish). */
   onClose(listener: () => void): void;
 }
@@ -56,7 +60,8 @@ export function websocketFrontend(ws: WebSocket, protocol: string, opts: RemoteC
     resize,
     stdout: opts.stdout ? channelWriter(Channel.stdout) : undefined,
     stderr: opts.stderr ? channelWriter(Channel.stderr) : undefined,
-    finish(status) {
+    async finish(status) {
+      await flush(this.stdout, this.stderr);
       if (ws.readyState !== ws.OPEN) return;
       ws.send(Buffer.concat([Buffer.from([Channel.error]), Buffer.from(status || SUCCESS_STATUS)]), { binary: true });
       ws.close(1000);
@@ -107,12 +112,12 @@ export function spdyFrontend(session: SpdySession, opts: RemoteCommandOptions, t
         resize: streams.get('resize'),
         stdout,
         stderr,
-        finish(status) {
-          if (session.closed) return;
+        async finish(status) {
           // client-go reads stdout and stderr to their end, then the error stream to its end.
-          stdout?.end();
-          stderr?.end();
+          await flush(stdout, stderr);
+          if (session.closed) return;
           error.end(status);
+          await finished(error, { readable: false }).catch(() => undefined);
           session.close();
         },
         onClose(listener) {
@@ -121,4 +126,12 @@ export function spdyFrontend(session: SpdySession, opts: RemoteCommandOptions, t
       };
     };
   });
+}
+
+/** Ends the writers and waits until what they hold has been handed to the connection. */
+async function flush(...writers: (Writable | undefined)[]): Promise<void> {
+  await Promise.all(writers.filter((w): w is Writable => w !== undefined).map((w) => {
+    w.end();
+    return finished(w, { readable: false }).catch(() => undefined);
+  }));
 }

@@ -32,6 +32,7 @@ export class SpdySession extends EventEmitter<SessionEvents> implements StreamOw
   readonly #streams = new Map<number, SpdyStream>();
   readonly #awaitingReply = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
   readonly #pings = new Map<number, () => void>();
+  readonly #slowStreams = new Set<number>();
   readonly #replyTimeoutMs: number;
   readonly #isServer: boolean;
   #nextStreamId: number;
@@ -142,6 +143,15 @@ export class SpdySession extends EventEmitter<SessionEvents> implements StreamOw
 
   forget(streamId: number): void {
     this.#streams.delete(streamId);
+  }
+
+  throttle(streamId: number, slow: boolean): void {
+    const wasSlow = this.#slowStreams.size > 0;
+    if (slow) this.#slowStreams.add(streamId);
+    else this.#slowStreams.delete(streamId);
+    const isSlow = this.#slowStreams.size > 0;
+    if (isSlow && !wasSlow) this.#transport.pause();
+    else if (!isSlow && wasSlow) this.#transport.resume();
   }
 
   // ---- receiving

@@ -10,6 +10,8 @@ export interface StreamOwner {
   sendData(streamId: number, data: Buffer, fin: boolean, callback: (err?: Error | null) => void): void;
   sendReset(streamId: number, status: number): void;
   forget(streamId: number): void;
+  /** A stream's reader fell behind: stop reading the connection until it catches up. */
+  throttle(streamId: number, slow: boolean): void;
 }
 
 export class SpdyStream extends Duplex {
@@ -43,7 +45,9 @@ export class SpdyStream extends Duplex {
   }
 
   override _read(): void {
-    // Data is pushed as frames arrive; SPDY/3 flow control is not used by Kubernetes' peers.
+    // Kubernetes' SPDY peers do no flow control, so a slow reader holds up the whole connection
+    // (as in Go's spdystream): the session pauses the transport while any stream is full.
+    this.#owner.throttle(this.id, false);
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (err?: Error | null) => void): void {
@@ -66,6 +70,7 @@ export class SpdyStream extends Duplex {
       this.#remoteClosed = true;
       if (this.resetStatus === undefined) this.#owner.sendReset(this.id, RstStatus.CANCEL);
     }
+    this.#owner.throttle(this.id, false);
     this.#owner.forget(this.id);
     callback(err);
   }
@@ -73,7 +78,7 @@ export class SpdyStream extends Duplex {
   /** Session side: bytes of a DATA frame, and whether it carried FIN. */
   receiveData(data: Buffer, fin: boolean): void {
     if (this.#remoteClosed) return;
-    if (data.length > 0) this.push(data);
+    if (data.length > 0 && !this.push(data)) this.#owner.throttle(this.id, true);
     if (fin) {
       this.#remoteClosed = true;
       this.push(null);
