@@ -17,6 +17,9 @@ import { type HostInfo, readHostInfo } from './node/host-info.js';
 import { NodeAgent } from './node/node-status.js';
 import type { RecordEvent } from './pods/images.js';
 import { KubeConfigBuilder, type PodVolumeManager } from './pods/kube-builder.js';
+import { podRef } from './pods/pod-sync.js';
+import type { NodeAllocatable } from './kuberuntime/fieldpath.js';
+import { VolumeManager } from './volumes/volume-manager.js';
 import { CgroupfsPodCgroups, type PodCgroups } from './pods/pod-cgroups.js';
 import { PodController } from './pods/pod-controller.js';
 import { ProbeManager } from './pods/probe-manager.js';
@@ -47,6 +50,7 @@ export interface AgentOptions {
   cgroups?: PodCgroups;
   /** Default: kuberuntime's builders (KubeConfigBuilder). */
   builder?: PodConfigBuilder;
+  /** Default: volumes/VolumeManager over the API. */
   volumes?: PodVolumeManager;
   /** Default: the ProbeManager (probes/ runners on the agent's clock). */
   prober?: PodProber;
@@ -90,13 +94,19 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
   await node.register();
   const info = await hostInfo();
   const cgroupRoot = opts.cgroupRoot ?? DEFAULT_CGROUP_ROOT;
+  const context = clientResolveContext(opts.client);
+  const nodeAllocatable = (): NodeAllocatable => {
+    const a = node.node?.status?.allocatable ?? {};
+    return { cpu: a.cpu, memory: a.memory, 'ephemeral-storage': a['ephemeral-storage'] };
+  };
+  const volumeManager = opts.volumes ? undefined : new VolumeManager({
+    dataDir: opts.dataDir, context, clock, nodeAllocatable, log: logFn(log, 'warn'),
+    recordEvent: (pod, e) => record(podRef(pod), e.type, e.reason, e.message),
+  });
+  volumeManager?.start();
   const builder = opts.builder ?? new KubeConfigBuilder({
-    dataDir: opts.dataDir, cgroupRoot, runtime: opts.runtime, context: clientResolveContext(opts.client), volumes: opts.volumes,
-    dns: opts.dns, nodeIPs: () => node.nodeIPs(), memoryCapacityBytes: info.memoryBytes, record,
-    nodeAllocatable: () => {
-      const a = node.node?.status?.allocatable ?? {};
-      return { cpu: a.cpu, memory: a.memory, 'ephemeral-storage': a['ephemeral-storage'] };
-    },
+    dataDir: opts.dataDir, cgroupRoot, runtime: opts.runtime, context, volumes: opts.volumes ?? volumeManager,
+    dns: opts.dns, nodeIPs: () => node.nodeIPs(), memoryCapacityBytes: info.memoryBytes, record, nodeAllocatable,
   });
   const prober = opts.prober ?? new ProbeManager({ runtime: opts.runtime, clock, record });
   const pods = new PodController({
@@ -121,6 +131,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
       stopping ??= (async () => {
         abort.abort();
         prober.stop();
+        volumeManager?.stop();
         await Promise.all([podsDone, nodeDone]);
         await recorder.flush();
       })();

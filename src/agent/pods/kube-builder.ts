@@ -9,7 +9,7 @@ import type { ObjectReference } from '../../client/event-recorder.js';
 import { buildContainerConfig } from '../kuberuntime/container-config.js';
 import type { DnsOptions } from '../kuberuntime/dns.js';
 import type { NodeAllocatable } from '../kuberuntime/fieldpath.js';
-import { podDir, podLogsRoot } from '../kuberuntime/paths.js';
+import { podDir, podLogsRoot, podsRoot } from '../kuberuntime/paths.js';
 import type { ResolveContext } from '../kuberuntime/resolve-context.js';
 import { buildSandboxConfig } from '../kuberuntime/sandbox-config.js';
 import { imageUserOf } from '../kuberuntime/security-context.js';
@@ -19,15 +19,16 @@ import type { PodVolumes } from '../volumes/types.js';
 import type { RecordEvent } from './images.js';
 import type { ContainerConfigContext, PodConfigBuilder } from './seams.js';
 
-/** What the agent needs from a volume manager (volumes/): set up a pod's volumes, tear them down. */
+/** What the agent needs from a volume manager (volumes/VolumeManager): set up a pod's volumes, tear them down. */
 export interface PodVolumeManager {
   /** Mounts every volume of the pod (idempotent); rejects with the reason when one cannot be. */
   setUpPod(pod: Pod): Promise<PodVolumes>;
   /** Unmounts and removes every volume of the pod. */
   tearDownPod(uid: string): Promise<void>;
+  updatePod?(pod: Pod): void;
 }
 
-/** Until a volume manager is wired: pods get no volumes (a volumeMount then fails with CreateContainerConfigError). */
+/** Without a volume manager pods get no volumes (a volumeMount then fails with CreateContainerConfigError). */
 export const noVolumes: PodVolumeManager = {
   setUpPod: async () => new Map(),
   tearDownPod: async () => undefined,
@@ -98,6 +99,14 @@ export class KubeConfigBuilder implements PodConfigBuilder {
       recordEvent: (e) => this.#opts.record(podRef(pod), e.type, e.reason, e.message),
     });
     return built.config;
+  }
+
+  observePod(pod: Pod): void {
+    this.#volumeManager.updatePod?.(pod);
+  }
+
+  async podsOnDisk(): Promise<string[]> {
+    return readdir(podsRoot(this.#opts.dataDir)).catch(() => [] as string[]);
   }
 
   async cleanupPod(uid: string): Promise<void> {

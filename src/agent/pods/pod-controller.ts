@@ -100,6 +100,7 @@ export class PodController {
     const uid = pod.metadata?.uid;
     if (!uid || pod.spec?.nodeName !== this.#opts.nodeName) return;
     this.#pods.set(uid, pod);
+    if (changed) this.#opts.builder.observePod?.(pod);
     if (this.#synced && changed) this.workers.update(uid);
   }
 
@@ -167,9 +168,14 @@ export class PodController {
     const sandboxes = await this.#opts.runtime.listPodSandbox(selector);
     const runtimeUids = new Set(sandboxes.map((s) => s.labels[POD_UID_LABEL] ?? '').filter(Boolean));
     for (const uid of runtimeUids) if (!this.#pods.has(uid) && !this.workers.has(uid)) this.workers.update(uid);
+    const active = (uid: string): boolean => this.#pods.has(uid) || runtimeUids.has(uid) || this.workers.has(uid);
     for (const uid of await this.#opts.cgroups.list()) {
-      if (this.#pods.has(uid) || runtimeUids.has(uid) || this.workers.has(uid)) continue;
+      if (active(uid)) continue;
       await this.#opts.cgroups.remove(uid).catch((err: unknown) => this.#opts.log('could not remove pod cgroup', { uid, error: String(err) }));
+    }
+    for (const uid of await this.#opts.builder.podsOnDisk()) {
+      if (active(uid)) continue;
+      await this.#opts.builder.cleanupPod(uid).catch((err: unknown) => this.#opts.log('could not remove pod files', { uid, error: String(err) }));
     }
     this.crashBackoff.gc();
   }

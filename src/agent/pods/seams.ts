@@ -34,6 +34,10 @@ export interface PodConfigBuilder {
   containerConfig(pod: Pod, container: Container, ctx: ContainerConfigContext): Promise<ContainerConfig>;
   /** Removes the pod's host files (volumes, directories) after its sandbox is gone. */
   cleanupPod(uid: string): Promise<void>;
+  /** Uids of the pods that have host files (housekeeping cleans those of pods gone while the agent was down). */
+  podsOnDisk(): Promise<string[]>;
+  /** Hands over a newer pod object (its labels and annotations feed downwardAPI volumes). */
+  observePod?(pod: Pod): void;
 }
 
 /** A running container as the prober needs to know it. */

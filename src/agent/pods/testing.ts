@@ -38,8 +38,13 @@ export class TestBuilder implements PodConfigBuilder {
       logPath: `${container.name}/${ctx.restartCount}.log`,
     };
   }
+  readonly onDisk = new Set<string>();
   async cleanupPod(uid: string): Promise<void> {
     this.cleaned.push(uid);
+    this.onDisk.delete(uid);
+  }
+  async podsOnDisk(): Promise<string[]> {
+    return [...this.onDisk];
   }
 }
 
