@@ -91,6 +91,16 @@ describe('buildContainerConfig', () => {
     assert.equal(own.config.mounts?.filter((m) => m.containerPath === '/etc/hosts').length, 1, 'a container mounting its own /etc/hosts keeps it');
   });
 
+  test('a host-network pod: the node\'s IPs stand in for pod IPs, /etc/hosts is the node\'s plus aliases', async () => {
+    const pod = testPod({ hostNetwork: true, hostAliases: [{ ip: '10.9.9.9', hostnames: ['alias.local'] }], containers: [{ name: 'app', env: [{ name: 'IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }] }] }, { uid: 'hostnet-uid' });
+    const { env, config } = await build(pod, pod.spec?.containers[0] as Container, { podIPs: [], hostIPs: ['192.168.7.7'] });
+    assert.equal(env.get('IP'), '192.168.7.7');
+    assert.ok(config.mounts?.some((m) => m.containerPath === '/etc/hosts'));
+    const hosts = await readFile(join(dataDir, 'pods', 'hostnet-uid', 'etc-hosts'), 'utf8');
+    assert.ok(hosts.startsWith('# Kubernetes-managed hosts file (host network).\n'));
+    assert.ok(hosts.endsWith('\n# Entries added by HostAliases.\n10.9.9.9\talias.local\n'));
+  });
+
   test('subPath and subPathExpr: created inside the volume, never outside it', async () => {
     const pod = testPod();
     const c: Container = {

@@ -57,13 +57,15 @@ const asConfigError = (err: unknown): CreateContainerConfigError =>
 export async function buildContainerConfig(pod: Pod, container: Container, opts: ContainerConfigOptions): Promise<BuiltContainerConfig> {
   const nonRoot = verifyRunAsNonRoot(pod, container, opts.imageUser);
   if (nonRoot) throw new CreateContainerConfigError(nonRoot);
+  // A host-network pod has the node's addresses (the runtime reports none for its sandbox).
+  const podIPs = opts.podIPs.length || !pod.spec?.hostNetwork ? opts.podIPs : (opts.hostIPs ?? []);
   try {
     const env = await containerEnv(pod, container, {
-      context: opts.context, podIPs: opts.podIPs, hostIPs: opts.hostIPs, nodeAllocatable: opts.nodeAllocatable, recordEvent: opts.recordEvent,
+      context: opts.context, podIPs, hostIPs: opts.hostIPs, nodeAllocatable: opts.nodeAllocatable, recordEvent: opts.recordEvent,
     });
     const { hostname, domain } = podHostnameAndDomain(pod, opts.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN);
     const { mounts, terminationMessageHostPath } = await containerMounts(pod, container, {
-      dataDir: opts.dataDir, volumes: opts.volumes, env, podIPs: opts.podIPs, hostname, domain,
+      dataDir: opts.dataDir, volumes: opts.volumes, env, podIPs, hostname, domain,
     });
     const config: ContainerConfig = {
       metadata: { name: container.name, attempt: opts.restartCount },
