@@ -3,6 +3,7 @@
 import type { KubeObject } from '../apimachinery/meta.js';
 import { AdmissionChain } from '../apiserver/admission/admission.js';
 import { namespaceLifecycle } from '../apiserver/admission/namespace-lifecycle.js';
+import { defaultTolerationSeconds } from '../apiserver/admission/default-toleration-seconds.js';
 import { builtinResources } from '../apiserver/registry/builtin.js';
 import { ObjectCodec, resourcePrefix } from '../apiserver/registry/generic/codec.js';
 import { RegistryStore } from '../apiserver/registry/generic/registry-store.js';
@@ -44,7 +45,7 @@ export async function buildServedResources(store: Store, opts: ServedResourcesOp
     return served;
   };
   registerPodSubresources();
-  const admission = new AdmissionChain([namespaceLifecycle(lookup)]);
+  const admission = new AdmissionChain([namespaceLifecycle(lookup), defaultTolerationSeconds()]);
   const all: ServedResource[] = [];
   for (const def of builtinResources()) {
     const registry = new RegistryStore(def, store, codec, admission);

@@ -115,7 +115,9 @@ describe('sim nodes, node lifecycle and DaemonSets against kite server', () => {
   });
 
   it('a node whose heartbeats stop goes NotReady, is tainted, and its pods are evicted; it recovers', async () => {
-    await client.create(PODS, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'doomed', namespace: 'default' }, spec: { nodeName: 'sim-2', containers: [{ name: 'c', image: 'nginx' }] } });
+    await client.create(PODS, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'doomed', namespace: 'default' }, spec: { nodeName: 'sim-2', containers: [{ name: 'c', image: 'nginx' }],
+      // Without this the DefaultTolerationSeconds admission plugin gives the pod 300 s before eviction.
+      tolerations: [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 1 }] } });
     await until('doomed Running', async () => (await client.get<Pod>(PODS, 'default', 'doomed')).status?.phase === 'Running');
     sim.stopHeartbeats('sim-2');
     const node = await until('sim-2 NotReady', async () => {
