@@ -220,6 +220,34 @@ describe('node agent with containerd (e2e)', { skip }, () => {
     assert.equal((await server.kubectl(['delete', 'pod', 'probed', '--wait=true', '--timeout=30s'])).code, 0);
   });
 
+  test('volumes and env: a configMap served over HTTP, an emptyDir written by an init container, env from the configMap', async () => {
+    const cm = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'site', namespace: 'default' }, data: { 'index.html': 'from a configmap\n', greeting: 'hello' } });
+    assert.equal((await server.kubectl(['apply', '-f', '-'], { stdin: cm })).code, 0);
+    await apply('vols', {
+      volumes: [{ name: 'site', configMap: { name: 'site' } }, { name: 'scratch', emptyDir: {} }],
+      initContainers: [{ name: 'prepare', image: BUSYBOX_IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'echo prepared > /scratch/init.txt'], volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }] }],
+      containers: [{
+        name: 'web', image: BUSYBOX_IMAGE, imagePullPolicy: 'IfNotPresent',
+        command: ['sh', '-c', 'httpd -p 8080 -h /www; trap "exit 0" TERM; while :; do sleep 1 & wait $!; done'],
+        env: [{ name: 'GREETING', valueFrom: { configMapKeyRef: { name: 'site', key: 'greeting' } } }, { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
+        volumeMounts: [{ name: 'site', mountPath: '/www', readOnly: true }, { name: 'scratch', mountPath: '/scratch' }],
+      }],
+    });
+    const pod = await until('vols Running', async () => {
+      const p = await getPod('vols');
+      return p.status?.phase === 'Running' && status(p, 'web')?.ready ? p : undefined;
+    });
+    assert.equal(pod.status?.initContainerStatuses?.[0]?.state?.terminated?.reason, 'Completed');
+    assert.equal((await until('HTTP', () => httpOnce(pod.status!.podIP!, 8080))).body, 'from a configmap\n');
+    const id = status(pod, 'web')!.containerID!.replace('containerd://', '');
+    const exec = async (cmd: string): Promise<string> => (await c.runtime.execSync(id, ['sh', '-c', cmd], 10)).stdout.toString();
+    assert.equal(await exec('cat /scratch/init.txt'), 'prepared\n');
+    assert.equal(await exec('echo "$GREETING $POD_NAME"'), 'hello vols\n');
+    assert.equal(await exec('grep -c vols /etc/hosts'), '1\n');
+    assert.equal((await server.kubectl(['delete', 'pod', 'vols', '--wait=true', '--timeout=30s'])).code, 0);
+    assert.equal(existsSync(`${c.dataDir}/pods/${pod.metadata!.uid}`), false, 'the pod directory (volumes included) is removed');
+  });
+
   test('restarting the agent leaves running containers untouched', async () => {
     const before = status(await getPod('web'), 'web')!;
     const created = (await c.runtime.listContainers()).length;
