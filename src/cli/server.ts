@@ -1,8 +1,10 @@
-// `kite server`: the API server (and, later, controllers, scheduler and an embedded agent).
+// `kite server`: the API server, controllers, scheduler and (unless --disable-agent) the node agent
+// with kite's own containerd, so one process is a whole single-node cluster.
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { homedir } from 'node:os';
 import { startControlPlane } from '../server/control-plane.js';
+import { embeddedNodeUnsupported } from '../server/embedded-node.js';
 
 export const DEFAULT_DATA_DIR = process.getuid?.() === 0 ? '/var/lib/kite/server' : join(homedir(), '.kite', 'server');
 
@@ -20,7 +22,12 @@ export function registerServerCommand(program: Command): void {
     .option('--tls-san <name...>', 'extra names or IPs for the serving certificate')
     .option('--disable-controllers', 'do not run the controller manager in this process')
     .option('--disable-scheduler', 'do not run the scheduler in this process')
+    .option('--disable-agent', 'do not run a node agent (and containerd) in this process: an API-only server')
+    .option('--node-name <name>', 'name of this node (default: the host name)')
+    .option('--container-runtime-endpoint <url>', "use this CRI endpoint (unix://...) instead of starting kite's containerd")
     .action(async (opts: ServerFlags) => {
+      const unsupported = opts.disableAgent ? undefined : embeddedNodeUnsupported();
+      if (unsupported) throw new Error(`${unsupported}; run as root, or pass --disable-agent for an API-only server`);
       const plane = await startControlPlane({
         dataDir: opts.dataDir,
         httpsPort: opts.httpsPort,
@@ -30,6 +37,9 @@ export function registerServerCommand(program: Command): void {
         tlsSans: opts.tlsSan ?? [],
         controllers: !opts.disableControllers,
         scheduler: !opts.disableScheduler,
+        agent: opts.disableAgent ? undefined : {
+          nodeName: opts.nodeName, containerRuntimeEndpoint: opts.containerRuntimeEndpoint,
+        },
       });
       const stop = async (signal: string): Promise<void> => {
         plane.log.info({ signal }, 'shutting down');
@@ -52,4 +62,7 @@ interface ServerFlags {
   tlsSan?: string[];
   disableControllers?: boolean;
   disableScheduler?: boolean;
+  disableAgent?: boolean;
+  nodeName?: string;
+  containerRuntimeEndpoint?: string;
 }

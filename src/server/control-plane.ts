@@ -18,6 +18,7 @@ import { buildServedResources, type ServedResources } from './served-resources.j
 import { ensureSystemNamespaces } from './system-namespaces.js';
 import { ensureKubernetesService } from './kubernetes-service.js';
 import { startEmbeddedComponents } from './embedded-components.js';
+import type { EmbeddedNodeOptions } from './embedded-node.js';
 
 export interface ControlPlaneOptions {
   dataDir: string;
@@ -31,6 +32,8 @@ export interface ControlPlaneOptions {
   controllers?: boolean;
   /** Run the scheduler in this process (default true). */
   scheduler?: boolean;
+  /** Run the node agent and kite's containerd in this process (`kite server` does unless --disable-agent). */
+  agent?: EmbeddedNodeOptions;
 }
 
 export interface ControlPlane {
@@ -80,6 +83,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     log,
     controllers: opts.controllers ?? true,
     scheduler: opts.scheduler ?? true,
+    agent: opts.agent,
+    getNode: (name) => resources.get('', 'nodes').registry.get('', name),
   });
 
   const url = `https://127.0.0.1:${port}`;

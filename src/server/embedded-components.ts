@@ -1,5 +1,5 @@
-// The components `kite server` runs next to its API: the controller manager and the scheduler.
-// They reach the API through a Unix socket with the apiserver's own client certificate, so
+// The components `kite server` runs next to its API: the controller manager, the scheduler and
+// (unless disabled) the node agent with kite's containerd. They reach the API through a Unix socket with the apiserver's own client certificate, so
 // every request passes the same authn -> authz -> admission path as any other client's.
 import type { Logger } from 'pino';
 import type { TlsOptions } from 'node:tls';
@@ -10,6 +10,8 @@ import { startControllers } from '../controllers/manager.js';
 import type { Pki } from '../pki/bootstrap.js';
 import type { ApiServer } from '../apiserver/server.js';
 import { startScheduler } from '../scheduler/scheduler.js';
+import type { NodeGetter } from '../apiserver/streaming/pod-target.js';
+import { type EmbeddedNode, type EmbeddedNodeOptions, startEmbeddedNode } from './embedded-node.js';
 
 export interface EmbeddedOptions {
   dataDir: string;
@@ -19,11 +21,16 @@ export interface EmbeddedOptions {
   log: Logger;
   controllers: boolean;
   scheduler: boolean;
+  /** Run the node agent (and kite's containerd) in this process; absent: no agent. */
+  agent?: EmbeddedNodeOptions;
+  /** Reads a Node by name (for the pods/log, exec and portforward proxies to the agent). */
+  getNode: NodeGetter;
 }
 
 export interface EmbeddedComponents {
   client: RestClient;
   informers: SharedInformerFactory;
+  node?: EmbeddedNode;
   stop(): Promise<void>;
 }
 
@@ -46,10 +53,22 @@ export async function startEmbeddedComponents(opts: EmbeddedOptions): Promise<Em
     scheduler = startScheduler({ client, informerFactory: informers, signal: abort.signal, log: (msg, err) => schedulerLog.warn({ err }, msg) }).done;
   }
   informers.start(abort.signal);
+  let node: EmbeddedNode | undefined;
+  if (opts.agent) {
+    try {
+      node = await startEmbeddedNode({ ...opts.agent, client, dataDir: opts.dataDir, pki: opts.pki, getNode: opts.getNode, log: opts.log });
+    } catch (err) {
+      abort.abort();
+      await socket.close();
+      throw err;
+    }
+  }
   return {
     client,
     informers,
+    node,
     stop: async () => {
+      await node?.stop();
       abort.abort();
       await Promise.race([Promise.all([informers.stopped(), scheduler]), new Promise((r) => setTimeout(r, 2000))]);
       await socket.close();

@@ -54,6 +54,8 @@ export interface StartOptions {
   port?: number;
   args?: string[];
   env?: Record<string, string>;
+  /** Run kite's embedded node agent (and containerd); default false: tests get an API-only server. */
+  agent?: boolean;
 }
 
 export async function startKiteServer(opts: StartOptions = {}): Promise<KiteServer> {
@@ -61,7 +63,7 @@ export async function startKiteServer(opts: StartOptions = {}): Promise<KiteServ
   const port = opts.port ?? (await freePort());
   const cacheDir = await mkdtemp(join(tmpdir(), 'kite-kubectl-cache-'));
   let out = '';
-  const child = spawn(process.execPath, [KITE_BIN, 'server', '--data-dir', dataDir, '--https-port', String(port), '--bind-address', '127.0.0.1', ...(opts.args ?? [])], {
+  const child = spawn(process.execPath, [KITE_BIN, 'server', '--data-dir', dataDir, '--https-port', String(port), '--bind-address', '127.0.0.1', ...(opts.agent ? [] : ['--disable-agent']), ...(opts.args ?? [])], {
     env: { ...process.env, KITE_LOG_LEVEL: 'warn', ...(opts.env ?? {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,0 +1,83 @@
+// The node inside `kite server` (like k3s' embedded kubelet): kite's containerd and the node agent
+// (agent/embedAgent) on the in-process client, plus the agent's HTTPS API on the kubelet port so
+// `kubectl logs/exec/attach/port-forward` reach this node's containers through the API server.
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import { type EmbeddedAgent, embedAgent } from '../agent/agent.js';
+import { nodeAddresses } from '../agent/node/host-info.js';
+import { KUBELET_PORT } from '../agent/node/node-object.js';
+import { type AgentServer, startAgentServer } from '../agent/streaming/server.js';
+import { agentDialer } from '../apiserver/streaming/dial.js';
+import type { NodeGetter } from '../apiserver/streaming/pod-target.js';
+import { registerStreamingSubresources } from '../apiserver/streaming/register.js';
+import type { Client } from '../client/types.js';
+import type { Pki } from '../pki/bootstrap.js';
+import { issueServingCert } from '../pki/certs.js';
+
+export interface EmbeddedNodeOptions {
+  /** Default: the host name. */
+  nodeName?: string;
+  /** Use this CRI endpoint instead of starting kite's own containerd. */
+  containerRuntimeEndpoint?: string;
+  /** Port of the agent's HTTPS API (logs, exec, port-forward); the Node advertises 10250. */
+  kubeletPort?: number;
+}
+
+export interface EmbeddedNodeDeps extends EmbeddedNodeOptions {
+  client: Client;
+  /** The server's data dir (the agent works in <dataDir>/agent). */
+  dataDir: string;
+  pki: Pki;
+  getNode: NodeGetter;
+  log: Logger;
+}
+
+export interface EmbeddedNode {
+  agent: EmbeddedAgent;
+  /** Absent when the kubelet port was taken (logs and exec then fail; pods still run). */
+  server?: AgentServer;
+  /** Stops the agent's API, the agent and kite's containerd; pods keep running in their shims. */
+  stop(): Promise<void>;
+}
+
+/** Why this process cannot run containers, or undefined when it can try. */
+export function embeddedNodeUnsupported(): string | undefined {
+  if (process.platform !== 'linux') return 'the embedded agent runs containers on Linux only';
+  if (process.getuid?.() !== 0) return 'the embedded agent needs root (it runs containerd, runc and CNI)';
+  return undefined;
+}
+
+export async function startEmbeddedNode(opts: EmbeddedNodeDeps): Promise<EmbeddedNode> {
+  const log = opts.log.child({ component: 'agent' });
+  const nodeName = (opts.nodeName ?? hostname()).toLowerCase();
+  registerStreamingSubresources({
+    dialAgent: agentDialer({ caPem: opts.pki.serverCa.certPem, certPem: opts.pki.apiserverClient.certPem, keyPem: opts.pki.apiserverClient.keyPem }),
+    getNode: opts.getNode,
+  });
+  const agent = await embedAgent({ client: opts.client, dataDir: opts.dataDir, log, nodeName, containerRuntimeEndpoint: opts.containerRuntimeEndpoint });
+  let server: AgentServer | undefined;
+  try {
+    // The API server dials the Node's InternalIP and checks it against this certificate.
+    const serving = await issueServingCert(opts.pki.serverCa.authority, {
+      commonName: `system:node:${nodeName}`,
+      sans: { dns: [nodeName, 'localhost'], ips: [...new Set([...nodeAddresses(), '127.0.0.1'])] },
+    });
+    server = await startAgentServer({
+      runtime: agent.runtime.runtime,
+      port: KUBELET_PORT, // what the Node advertises (status.daemonEndpoints)
+      tls: { certPem: serving.certPem, keyPem: serving.keyPem, clientCaPem: opts.pki.clientCa.certPem },
+      log: (msg, fields) => log.warn(fields ?? {}, msg),
+    });
+  } catch (err) {
+    log.error({ err: String(err) }, 'agent API not started: kubectl logs/exec/port-forward will not work on this node');
+  }
+  log.info({ node: nodeName, endpoint: agent.runtime.endpoint, kubeletPort: server?.port }, 'embedded agent ready');
+  return {
+    agent,
+    server,
+    stop: async () => {
+      await server?.close();
+      await agent.stop();
+    },
+  };
+}
