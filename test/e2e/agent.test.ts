@@ -4,12 +4,15 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { get as httpGet } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Node } from 'kubernetes-types/core/v1.js';
 import type { Lease } from 'kubernetes-types/coordination/v1.js';
-import { type Agent, startAgent } from '../../src/agent/agent.js';
+import { type Agent, embedAgent, startAgent } from '../../src/agent/agent.js';
 import { BUSYBOX_IMAGE } from '../../src/agent/images/builtin.js';
 import { cgroupMountPoints } from '../../src/agent/runtime/cgroups.js';
 import { RestClient } from '../../src/client/rest-client.js';
@@ -114,6 +117,27 @@ describe('node agent with containerd (e2e)', { skip }, () => {
     const lease = await client.get<Lease>(LEASES, 'kube-node-lease', nodeName);
     assert.equal(lease.spec?.holderIdentity, nodeName);
     assert.equal(lease.metadata?.ownerReferences?.[0]?.uid, node.metadata?.uid);
+  });
+
+  test('embedAgent (what `kite server` runs) registers a control-plane node and stops cleanly', async () => {
+    const serverDataDir = await mkdtemp(join(tmpdir(), 'kite-embed-'));
+    const name = `${nodeName}-cp`;
+    const embedded = await embedAgent({ client, dataDir: serverDataDir, nodeName: name, containerRuntimeEndpoint: c.endpoint, cgroupRoot: c.cgroupRoot });
+    try {
+      const node = await until('control-plane node Ready', async () => {
+        const n = await client.get<Node>(NODES, undefined, name);
+        return n.status?.conditions?.find((x) => x.type === 'Ready')?.status === 'True' ? n : undefined;
+      });
+      assert.equal(node.metadata?.labels?.['node-role.kubernetes.io/control-plane'], 'true');
+      assert.equal(embedded.agent.nodeName, name);
+      const roles = await server.kubectl(['get', 'node', name]);
+      assert.match(roles.stdout, new RegExp(`${name}\\s+Ready\\s+control-plane\\s`));
+    } finally {
+      await embedded.stop();
+      // Nothing runs this node any more: the scheduler must not pick it for the pods below.
+      await client.delete(NODES, undefined, name);
+      await rm(serverDataDir, { recursive: true, force: true });
+    }
   });
 
   test('a busybox pod runs: Running with a pod IP, HTTP answers from the host, kubectl sees it', async (t) => {

@@ -30,6 +30,8 @@ export function containerRef(pod: Pod, name: string, kind: ContainerKind): Objec
 const errorMessage = (err: unknown): string => (err instanceof Error ? err.message.replace(/^[A-Za-z]+: /, '') : String(err));
 
 export interface ContainerOpsDeps {
+  /** Labels what this agent makes (labels.ts ownedBy). */
+  nodeName: string;
   runtime: ContainerRuntime;
   builder: PodConfigBuilder;
   images: ImageManager;
@@ -67,7 +69,7 @@ export async function startContainer(deps: ContainerOpsDeps, req: StartRequest):
       kind, restartCount: req.restartCount, imageRef, podIPs: req.podIPs, sandboxId: req.sandboxId, sandboxConfig: req.sandboxConfig,
     });
     config.metadata = { name: container.name, attempt: req.restartCount };
-    config.labels = { ...config.labels, ...containerLabels(pod, container) };
+    config.labels = { ...config.labels, ...containerLabels(pod, container, deps.nodeName) };
     config.annotations = { ...config.annotations, ...containerAnnotations(pod, container, kind, req.restartCount) };
     try {
       containerId = await deps.runtime.createContainer(req.sandboxId, config, req.sandboxConfig);

@@ -16,12 +16,17 @@ export const CONTAINER_KIND_ANNOTATION = 'kite.dev/container-kind';
 /** kite-only: what kite's agent made (tells its sandboxes from another kubelet's on a shared containerd). */
 export const MANAGED_BY_LABEL = 'kite.dev/managed-by';
 export const MANAGED_BY_VALUE = 'kite-agent';
+/** kite-only: the node whose agent made it, so two agents sharing one containerd (tests, a shared CRI endpoint) never take each other's pods for orphans. */
+export const NODE_LABEL = 'kite.dev/node';
+
+/** The label selector of everything one node's agent made. */
+export const ownedBy = (nodeName: string): Labels => ({ [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [NODE_LABEL]: nodeName });
 
 export type ContainerKind = 'init' | 'regular';
 
-export const sandboxLabels = (pod: Pod): Labels => ({ ...kube.podSandboxLabels(pod), [MANAGED_BY_LABEL]: MANAGED_BY_VALUE });
+export const sandboxLabels = (pod: Pod, nodeName: string): Labels => ({ ...kube.podSandboxLabels(pod), ...ownedBy(nodeName) });
 
-export const containerLabels = (pod: Pod, container: Container): Labels => ({ ...kube.containerLabels(pod, container), [MANAGED_BY_LABEL]: MANAGED_BY_VALUE });
+export const containerLabels = (pod: Pod, container: Container, nodeName: string): Labels => ({ ...kube.containerLabels(pod, container), ...ownedBy(nodeName) });
 
 export const containerAnnotations = (pod: Pod, container: Container, kind: ContainerKind, restartCount: number): Labels => ({
   ...kube.containerAnnotations(pod, container, restartCount),

@@ -38,6 +38,7 @@ describe('pod worker: start-up and status', () => {
     const [sandbox] = h.runtime.sandboxes.values();
     assert.equal(sandbox!.status.labels['io.kubernetes.pod.uid'], pod.metadata?.uid);
     assert.equal(sandbox!.status.labels['kite.dev/managed-by'], 'kite-agent');
+    assert.equal(sandbox!.status.labels['kite.dev/node'], 'node-1');
 
     const s = pod.status!;
     assert.equal(s.phase, 'Running');
@@ -425,8 +426,13 @@ describe('agent restart (recovery)', () => {
 
     h = await startHarness({ runtime, client: client as FakeClient, clock: first.clock });
     h.cgroups.present.add('stale-uid-without-sandbox');
+    h.cgroups.present.add('someone-elses-live-pod');
+    h.cgroups.busy.add('someone-elses-live-pod');
+    await h.controller.housekeeping();
+    assert.ok(!h.cgroups.removed.includes('stale-uid-without-sandbox'), 'an orphan must stay one for a whole round');
     await h.controller.housekeeping();
     await h.settle();
+    assert.ok(!h.cgroups.removed.includes('someone-elses-live-pod'), 'a cgroup with processes is never removed');
     const after = await h.getPod('keep');
     assert.equal(containerStatus(after)?.containerID, keptStatus.containerID, 'same container');
     assert.equal(containerStatus(after)?.state?.running?.startedAt, keptStatus.state?.running?.startedAt);

@@ -14,7 +14,7 @@ import type { ContainerRuntime } from '../runtime/runtime.js';
 import type { AuthConfig } from '../runtime/types.js';
 import { Backoff, CONTAINER_BACKOFF } from './backoff.js';
 import { ImageManager, type RecordEvent } from './images.js';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, POD_UID_LABEL, formatPod } from './labels.js';
+import { POD_UID_LABEL, formatPod, ownedBy } from './labels.js';
 import type { PodCgroups } from './pod-cgroups.js';
 import { generatePodStatus, type StartFailure } from './pod-status.js';
 import { PodSync } from './pod-sync.js';
@@ -64,6 +64,8 @@ export class PodController {
   readonly #failures = new Map<string, Map<string, StartFailure>>();
   /** Runtime objects seen by the last relist: id -> "<uid> <state>". */
   #lastRelist = new Map<string, string>();
+  /** Pod cgroups without a pod seen by the last housekeeping round. */
+  #orphanCgroups = new Set<string>();
   /** Pods already torn down (a later sync of the uid finds nothing to do); oldest first, bounded. */
   readonly #tornDown = new Set<string>();
   #synced = false;
@@ -75,7 +77,7 @@ export class PodController {
     this.crashBackoff = new Backoff(opts.clock, CONTAINER_BACKOFF);
     const images = new ImageManager(opts.runtime, opts.record, new Backoff(opts.clock, CONTAINER_BACKOFF));
     this.podSync = new PodSync({
-      runtime: opts.runtime, builder: opts.builder, images, record: opts.record, clock: opts.clock,
+      nodeName: opts.nodeName, runtime: opts.runtime, builder: opts.builder, images, record: opts.record, clock: opts.clock,
       probes: opts.prober, crashBackoff: this.crashBackoff, log: opts.log,
       pullCredentials: (pod, image) => this.#pullCredentials(pod, image),
     });
@@ -149,7 +151,7 @@ export class PodController {
 
   /** PLEG: syncs every pod whose sandboxes or containers changed state since the last relist. */
   async relist(): Promise<void> {
-    const selector = { labelSelector: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE } };
+    const selector = { labelSelector: ownedBy(this.#opts.nodeName) };
     const [sandboxes, containers] = await Promise.all([this.#opts.runtime.listPodSandbox(selector), this.#opts.runtime.listContainers(selector)]);
     const now = new Map<string, string>();
     for (const s of sandboxes) now.set(s.id, `${s.labels[POD_UID_LABEL] ?? ''} ${s.state}`);
@@ -164,15 +166,23 @@ export class PodController {
 
   /** Syncs pods the runtime has but the API does not (their worker tears them down), and removes orphaned pod cgroups. */
   async housekeeping(): Promise<void> {
-    const selector = { labelSelector: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE } };
+    const selector = { labelSelector: ownedBy(this.#opts.nodeName) };
     const sandboxes = await this.#opts.runtime.listPodSandbox(selector);
     const runtimeUids = new Set(sandboxes.map((s) => s.labels[POD_UID_LABEL] ?? '').filter(Boolean));
     for (const uid of runtimeUids) if (!this.#pods.has(uid) && !this.workers.has(uid)) this.workers.update(uid);
     const active = (uid: string): boolean => this.#pods.has(uid) || runtimeUids.has(uid) || this.workers.has(uid);
+    // A cgroup is an orphan only if it still is one a round later and no process lives in it: on a
+    // cgroup root shared with another agent (tests), a pod being created there must not lose it.
+    const candidates = new Set<string>();
     for (const uid of await this.#opts.cgroups.list()) {
       if (active(uid)) continue;
+      if (!this.#orphanCgroups.has(uid) || (await this.#opts.cgroups.inUse(uid))) {
+        candidates.add(uid);
+        continue;
+      }
       await this.#opts.cgroups.remove(uid).catch((err: unknown) => this.#opts.log('could not remove pod cgroup', { uid, error: String(err) }));
     }
+    this.#orphanCgroups = candidates;
     for (const uid of await this.#opts.builder.podsOnDisk()) {
       if (active(uid)) continue;
       await this.#opts.builder.cleanupPod(uid).catch((err: unknown) => this.#opts.log('could not remove pod files', { uid, error: String(err) }));

@@ -139,7 +139,7 @@ export class PodSync {
   async #sandboxConfig(pod: Pod, attempt: number): Promise<PodSandboxConfig> {
     const config = await this.deps.builder.sandboxConfig(pod, attempt);
     config.metadata = { name: pod.metadata?.name ?? '', namespace: pod.metadata?.namespace ?? '', uid: pod.metadata?.uid ?? '', attempt };
-    config.labels = { ...config.labels, ...sandboxLabels(pod) };
+    config.labels = { ...config.labels, ...sandboxLabels(pod, this.deps.nodeName) };
     return config;
   }
 

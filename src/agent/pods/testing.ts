@@ -90,6 +90,11 @@ export interface Harness {
 export class RemovedCgroups extends NoPodCgroups {
   readonly removed: string[] = [];
   readonly present = new Set<string>();
+  /** Cgroups with live processes (another agent's pods on a shared root). */
+  readonly busy = new Set<string>();
+  override async inUse(uid: string): Promise<boolean> {
+    return this.busy.has(uid);
+  }
   override async remove(uid: string): Promise<string[]> {
     this.removed.push(uid);
     this.present.delete(uid);
