@@ -5,6 +5,7 @@ import { FakeClient } from '../../client/fake/fake-client.js';
 import { PODS } from '../../client/resources.js';
 import type { DeleteOptions } from '../../client/types.js';
 import { FakeRuntime } from '../runtime/fake-runtime.js';
+import { ContainerConfigError } from './seams.js';
 import { type Harness, NODE_IP, startHarness } from './testing.js';
 
 const APP = { name: 'app', image: 'busybox:1.36', command: ['sleep', '3600'] };
@@ -69,6 +70,24 @@ describe('pod worker: start-up and status', () => {
       'Normal Started spec.containers{app}: Started container app',
     ]);
     assert.match(events[1]!, /^Normal Pulled spec\.containers\{app\}: Successfully pulled image "busybox:1\.36" in [\d.]+s \([\d.]+s including waiting\)\. Image size: \d+ bytes\.$/);
+  });
+
+  test('a host-network pod reports the node IP as its pod IP', async () => {
+    h = await startHarness();
+    const pod = await h.createPod({ hostNetwork: true, containers: [APP] });
+    assert.equal(pod.status?.podIP, NODE_IP);
+    assert.deepEqual(pod.status?.podIPs, [{ ip: NODE_IP }]);
+    assert.equal(pod.status?.phase, 'Running');
+  });
+
+  test('a container whose config cannot be built waits with CreateContainerConfigError', async () => {
+    h = await startHarness();
+    h.builder.containerConfig = async () => {
+      throw new ContainerConfigError('configmap "missing" not found');
+    };
+    const pod = await h.createPod({ containers: [APP] });
+    assert.deepEqual(containerStatus(pod)?.state?.waiting, { reason: 'CreateContainerConfigError', message: 'configmap "missing" not found' });
+    assert.ok((await h.events()).some((e) => e.type === 'Warning' && e.reason === 'Failed' && e.message === 'Error: configmap "missing" not found'));
   });
 
   test('status is patched only when it changes', async () => {
