@@ -2,7 +2,6 @@
 // in this process against it, and real containerd + runc + CNI. Pods are applied with the real
 // kubectl and observed through the API and from the host.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,16 +17,10 @@ import { cgroupMountPoints } from '../../src/agent/runtime/cgroups.js';
 import { RestClient } from '../../src/client/rest-client.js';
 import { LEASES, NODES, PODS } from '../../src/client/resources.js';
 import { containerdSkipReason, startTestContainerd, type TestContainerd } from '../util/containerd.js';
-import { KITE_BIN, type KiteServer, startKiteServer } from '../util/kite-server.js';
+import { type KiteServer, startKiteServer } from '../util/kite-server.js';
 
 const skip = containerdSkipReason();
 if (skip) console.log(`# agent e2e skipped: ${skip}`);
-
-/** `kite server` runs no agent of its own here, so the only node is the one this test starts. */
-function serverArgs(): string[] {
-  const help = execFileSync(process.execPath, [KITE_BIN, 'server', '--help'], { encoding: 'utf8' });
-  return help.includes('--disable-agent') ? ['--disable-agent'] : [];
-}
 
 function httpOnce(ip: string, port: number, timeoutMs = 1000): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -86,7 +79,7 @@ describe('node agent with containerd (e2e)', { skip }, () => {
     .filter((d) => existsSync(d));
 
   before(async () => {
-    [server, c] = await Promise.all([startKiteServer({ args: serverArgs() }), startTestContainerd({ images: ['busybox'] })]);
+    [server, c] = await Promise.all([startKiteServer() /* API-only (--disable-agent): the only node is the agent this test runs */, startTestContainerd({ images: ['busybox'] })]);
     client = await RestClient.fromKubeconfig(server.kubeconfig);
     agent = await start();
   });
