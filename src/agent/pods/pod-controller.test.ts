@@ -420,13 +420,29 @@ describe('pod worker: termination', () => {
     assert.equal(h.controller.workers.has(uid), false);
   });
 
-  test('a pod force-deleted from the API is torn down by housekeeping', async () => {
+  test('a pod force-deleted from the API is still stopped as its spec says (preStop, grace), then removed', async () => {
     h = await startHarness();
-    const pod = await h.createPod({ containers: [APP] });
+    const pod = await h.createPod({ terminationGracePeriodSeconds: 7, containers: [{ ...APP, lifecycle: { preStop: { exec: { command: ['echo', 'bye'] } } } }] });
+    const [id] = running(h);
     await h.client.delete(PODS, 'default', 'web', { gracePeriodSeconds: 0 });
     await h.settle();
     assert.equal(h.runtime.sandboxes.size, 0);
     assert.deepEqual(h.cgroups.removed, [pod.metadata!.uid]);
+    const calls = h.runtime.calls.map((c) => c.method === 'stopContainer' || c.method === 'execSync' ? `${c.method} ${String(c.args[0])} ${String(c.args[c.args.length - 1])}` : '').filter(Boolean);
+    assert.deepEqual(calls, [`execSync ${id} 7`, `stopContainer ${id} 7`]);
+  });
+
+  test('sandboxes of a pod unknown to the API are removed (after the pod cache synced)', async () => {
+    const runtime = new FakeRuntime();
+    runtime.addImage('busybox:1.36');
+    const config = { metadata: { name: 'stray', namespace: 'default', uid: 'stray-uid' }, labels: { 'io.kubernetes.pod.uid': 'stray-uid', 'kite.dev/managed-by': 'kite-agent', 'kite.dev/node': 'node-1' } };
+    const other = { ...config, metadata: { ...config.metadata, uid: 'other-uid' }, labels: { ...config.labels, 'io.kubernetes.pod.uid': 'other-uid', 'kite.dev/node': 'node-2' } };
+    await runtime.runPodSandbox(config);
+    await runtime.runPodSandbox(other);
+    h = await startHarness({ runtime });
+    await h.controller.housekeeping();
+    await h.settle();
+    assert.deepEqual([...runtime.sandboxes.values()].map((s) => s.status.metadata?.uid), ['other-uid'], "another node's sandbox on the same runtime is left alone");
   });
 });
 

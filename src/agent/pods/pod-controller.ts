@@ -64,6 +64,8 @@ export class PodController {
   readonly #failures = new Map<string, Map<string, StartFailure>>();
   /** Runtime objects seen by the last relist: id -> "<uid> <state>". */
   #lastRelist = new Map<string, string>();
+  /** Pods deleted from the API whose containers the agent still has to stop, as last seen. */
+  readonly #gone = new Map<string, Pod>();
   /** Pod cgroups without a pod seen by the last housekeeping round. */
   #orphanCgroups = new Set<string>();
   /** Pods already torn down (a later sync of the uid finds nothing to do); oldest first, bounded. */
@@ -94,7 +96,12 @@ export class PodController {
         // The agent's own status writes come back as updates: only a change of what the pod asks for is news.
         this.#observe(pod, semanticallyDifferent(old, pod));
       },
-      onDelete: (obj) => this.#forgetPod(unwrapTombstone(obj).metadata?.uid ?? ''),
+      onDelete: (obj) => {
+        const pod = unwrapTombstone(obj);
+        // Its spec still tells how to stop it (preStop hooks, grace period).
+        if (pod.metadata?.uid && this.#pods.has(pod.metadata.uid)) this.#gone.set(pod.metadata.uid, this.#pods.get(pod.metadata.uid)!);
+        this.#forgetPod(pod.metadata?.uid ?? '');
+      },
     });
   }
 
@@ -197,8 +204,10 @@ export class PodController {
     const state = await readPodRuntimeState(runtime, uid);
     if (!pod) {
       const leftovers = state.sandboxes.length > 0 || state.containers.length > 0;
-      if (leftovers) this.#opts.info?.('removing a pod the API no longer has', { pod: formatPod(standInPod(uid, state)) });
-      if (leftovers || !this.#tornDown.has(uid)) await this.#teardown(standInPod(uid, state), state);
+      const last = this.#gone.get(uid) ?? standInPod(uid, state);
+      if (leftovers) this.#opts.info?.('removing a pod the API no longer has', { pod: formatPod(last) });
+      if (leftovers || !this.#tornDown.has(uid)) await this.#teardown(last, state);
+      this.#gone.delete(uid);
       return { done: true };
     }
     if (pod.metadata?.deletionTimestamp) return this.#terminate(pod, state);
