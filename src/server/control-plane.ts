@@ -8,6 +8,10 @@ import { writeKubeconfig } from '../pki/kubeconfig.js';
 import { apiserverTlsOptions } from '../pki/tls.js';
 import { unionAuthenticator } from '../apiserver/authn/authenticator.js';
 import { x509Authenticator } from '../apiserver/authn/x509.js';
+import { serviceAccountTokenAuthenticator } from '../apiserver/authn/service-account-token.js';
+import { serviceAccountTokenConfig } from '../apiserver/authn/service-account-jwt.js';
+import { servedObjectGetter } from '../apiserver/authn/bound-objects.js';
+import { ensureServiceAccountKeys } from '../pki/service-account-key.js';
 import { AuthorizerChain, systemMastersAuthorizer } from '../apiserver/authz/authorizer.js';
 import { ApiServer } from '../apiserver/server.js';
 import { systemMastersRules } from '../apiserver/authz/rule-resolver.js';
@@ -54,17 +58,27 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
 
   const pki = await ensurePki(opts.dataDir, { extraSans: opts.tlsSans });
   if (pki.generated.length > 0) log.info({ generated: pki.generated }, 'certificates written');
+  const saKeys = await ensureServiceAccountKeys(opts.dataDir);
+  if (saKeys.generated) log.info({ key: saKeys.keyPath }, 'service account signing key written');
+  const serviceAccountTokens = serviceAccountTokenConfig(saKeys);
 
   const store = await openStore({ dataDir: opts.dataDir, endpoint: opts.datastoreEndpoint, ...opts.datastoreTls });
   log.info({ backend: store.backend }, 'datastore open');
   const compactor = startCompactor(store, {});
 
   const authorizer = new AuthorizerChain([systemMastersAuthorizer]);
-  const resources = await buildServedResources(store, { authorizer, ruleResolver: systemMastersRules });
+  const resources = await buildServedResources(store, { authorizer, ruleResolver: systemMastersRules, serviceAccountTokens });
   const tls = apiserverTlsOptions(pki);
   const apiserver = new ApiServer({
     tls,
-    authenticator: unionAuthenticator([x509Authenticator({ clientCaPem: pki.clientCa.certPem })]),
+    authenticator: unionAuthenticator([
+      x509Authenticator({ clientCaPem: pki.clientCa.certPem }),
+      serviceAccountTokenAuthenticator({
+        tokens: serviceAccountTokens,
+        objects: servedObjectGetter(resources.get),
+        onReject: (reason) => log.debug({ reason }, 'service account token refused'),
+      }),
+    ]),
     authorizer,
     resources: resources.all,
     ready: resources.ready,

@@ -10,6 +10,9 @@ import { RegistryStore } from '../apiserver/registry/generic/registry-store.js';
 import { ServedResource } from '../apiserver/registry/served-resource.js';
 import { podGracePeriod } from '../apiserver/registry/core/pods/storage.js';
 import { registerPodSubresources } from '../apiserver/registry/core/pods/binding.js';
+import { registerServiceAccountTokenSubresource } from '../apiserver/registry/core/serviceaccounts/token.js';
+import { selfSubjectReviewHandler, selfSubjectReviews } from '../apiserver/registry/authentication/self-subject-reviews.js';
+import type { ServiceAccountTokenConfig } from '../apiserver/authn/service-account-jwt.js';
 import { startServiceAllocation } from '../apiserver/registry/core/services/allocation-sync.js';
 import { serviceAllocatorsOf } from '../apiserver/registry/core/services/storage.js';
 import { Cacher } from '../storage/cacher/cacher.js';
@@ -34,6 +37,8 @@ export interface ServedResourcesOptions {
   authorizer: Authorizer;
   ruleResolver: RuleResolver;
   codec?: ObjectCodec;
+  /** Signs TokenRequests (serviceaccounts/token); without it the subresource answers 404. */
+  serviceAccountTokens?: ServiceAccountTokenConfig;
 }
 
 export async function buildServedResources(store: Store, opts: ServedResourcesOptions): Promise<ServedResources> {
@@ -58,9 +63,11 @@ export async function buildServedResources(store: Store, opts: ServedResourcesOp
     }
     if (def === selfSubjectAccessReviews) served.createVirtual = accessReviewHandler(opts.authorizer);
     if (def === selfSubjectRulesReviews) served.createVirtual = rulesReviewHandler(opts.ruleResolver);
+    if (def === selfSubjectReviews) served.createVirtual = selfSubjectReviewHandler();
     byName.set(`${def.resource}.${def.group}`, served);
     all.push(served);
   }
+  if (opts.serviceAccountTokens) registerServiceAccountTokenSubresource({ tokens: opts.serviceAccountTokens, lookup });
   // Service ClusterIPs and node ports are rebuilt from the stored Services before any write.
   const serviceAllocation = await startServiceAllocation(serviceAllocatorsOf(lookup('', 'services').def)!, store);
   const ready = Promise.all(all.filter((s) => !s.def.virtual).map((s) => s.cache.start())).then(() => undefined);

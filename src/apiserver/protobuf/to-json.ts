@@ -20,7 +20,7 @@ const FIELDS_V1 = `.${META}.FieldsV1`;
 const INT_OR_STRING = '.k8s.io.apimachinery.pkg.util.intstr.IntOrString';
 const QUANTITY = '.k8s.io.apimachinery.pkg.api.resource.Quantity';
 /** map<string, ExtraValue> holds Go's map[string][]string. */
-const EXTRA_VALUES = new Set(['.k8s.io.api.authorization.v1.ExtraValue', '.k8s.io.api.certificates.v1.ExtraValue']);
+const EXTRA_VALUES = new Set(['.k8s.io.api.authorization.v1.ExtraValue', '.k8s.io.api.certificates.v1.ExtraValue', '.k8s.io.api.authentication.v1.ExtraValue']);
 
 /** A value left out of the JSON object. */
 const OMIT = Symbol('omit');

@@ -34,6 +34,7 @@ import { rolebindings } from './rbac/rolebindings/storage.js';
 import { roles } from './rbac/roles/storage.js';
 import { storageclasses } from './storage/storageclasses/storage.js';
 import { selfSubjectAccessReviews, selfSubjectRulesReviews } from './authorization/access-reviews.js';
+import { selfSubjectReviews } from './authentication/self-subject-reviews.js';
 
 // A function: every server gets its own services definition (its own IP and node port allocators).
 const resources = (): unknown[] => [
@@ -82,6 +83,8 @@ const resources = (): unknown[] => [
   // authorization.k8s.io/v1
   selfSubjectAccessReviews,
   selfSubjectRulesReviews,
+  // authentication.k8s.io/v1
+  selfSubjectReviews,
 ];
 
 export const builtinResources = (): ResourceDefinition<KubeObject>[] => resources() as ResourceDefinition<KubeObject>[];

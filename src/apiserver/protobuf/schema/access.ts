@@ -1,5 +1,5 @@
 // rbac.authorization.k8s.io/v1 roles and bindings, authorization.k8s.io/v1 access reviews,
-// authentication.k8s.io/v1 TokenRequest, certificates.k8s.io/v1 CertificateSigningRequest. Field numbers follow k8s.io/api v0.32 generated.proto.
+// authentication.k8s.io/v1 TokenRequest and SelfSubjectReview, certificates.k8s.io/v1 CertificateSigningRequest. Field numbers follow k8s.io/api v0.32 generated.proto.
 import { META } from './annotations.js';
 
 export const rbacProto = `
@@ -152,6 +152,21 @@ message TokenRequestStatus {
   optional string token = 1 [(keep) = true];
   optional ${META}.Time expirationTimestamp = 2 [(keep) = true];
 }
+message SelfSubjectReview {
+  optional ${META}.ObjectMeta metadata = 1;
+  optional SelfSubjectReviewStatus status = 2;
+}
+message SelfSubjectReviewStatus {
+  optional UserInfo userInfo = 1;
+}
+message UserInfo {
+  optional string username = 1;
+  optional string uid = 2;
+  repeated string groups = 3;
+  map<string, ExtraValue> extra = 4;
+}
+// JSON form is the bare list of items.
+message ExtraValue { repeated string items = 1; }
 `;
 
 export const certificatesProto = `
