@@ -42,6 +42,11 @@ export async function startEmbeddedComponents(opts: EmbeddedOptions): Promise<Em
     keyPem: opts.pki.apiserverClient.keyPem,
   }, { userAgent: 'kite-controller-manager' });
   const abort = new AbortController();
+  // The node (containerd start, registration) needs nothing from the controllers: start it meanwhile.
+  const nodeStarting = opts.agent
+    ? startEmbeddedNode({ ...opts.agent, client, dataDir: opts.dataDir, pki: opts.pki, getNode: opts.getNode, log: opts.log })
+    : undefined;
+  nodeStarting?.catch(() => undefined);
   const informers = new SharedInformerFactory(client);
   let scheduler: Promise<void> | undefined;
   if (opts.controllers) {
@@ -54,9 +59,9 @@ export async function startEmbeddedComponents(opts: EmbeddedOptions): Promise<Em
   }
   informers.start(abort.signal);
   let node: EmbeddedNode | undefined;
-  if (opts.agent) {
+  if (nodeStarting) {
     try {
-      node = await startEmbeddedNode({ ...opts.agent, client, dataDir: opts.dataDir, pki: opts.pki, getNode: opts.getNode, log: opts.log });
+      node = await nodeStarting;
     } catch (err) {
       abort.abort();
       await socket.close();

@@ -1,0 +1,139 @@
+// `kite server` as a background process for `kite up` / `kite down`: where its files are, start it
+// detached (pid file + log file in the data dir), find it again, wait until it serves, stop it.
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { get as httpsGet } from 'node:https';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { killAndWait } from '../../agent/containerd/supervisor.js';
+
+/** bin/kite of this checkout (dist/src/cli/up/ -> repository root). */
+export const KITE_BIN = fileURLToPath(new URL('../../../../bin/kite', import.meta.url));
+
+export interface ServerLayout {
+  dataDir: string;
+  pidFile: string;
+  logFile: string;
+  kubeconfig: string;
+  serverCa: string;
+  /** The embedded agent's data dir (containerd, pod files, images). */
+  agentDir: string;
+}
+
+export function serverLayout(dataDir: string): ServerLayout {
+  return {
+    dataDir,
+    pidFile: join(dataDir, 'kite-server.pid'),
+    logFile: join(dataDir, 'kite-server.log'),
+    kubeconfig: join(dataDir, 'kubeconfig.yaml'),
+    serverCa: join(dataDir, 'tls', 'server-ca.crt'),
+    agentDir: join(dataDir, 'agent'),
+  };
+}
+
+function cmdline(pid: number): string[] | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when pid is a live (not zombie) `kite server` on this data dir. */
+export function isKiteServer(pid: number, dataDir: string): boolean {
+  const argv = cmdline(pid);
+  if (!argv || !argv.includes('server')) return false;
+  try {
+    if (/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))) return false;
+  } catch {
+    return false;
+  }
+  return argv.some((a, i) => (a === '--data-dir' && argv[i + 1] === dataDir) || a === `--data-dir=${dataDir}`);
+}
+
+/** Pids of every `kite server` on this data dir: the pid file's, and any other (e.g. one whose pid file was lost). */
+export async function findServers(layout: ServerLayout): Promise<number[]> {
+  const pids = new Set<number>();
+  const fromFile = Number((await readFile(layout.pidFile, 'utf8').catch(() => '')).trim());
+  if (fromFile && isKiteServer(fromFile, layout.dataDir)) pids.add(fromFile);
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (pid && pid !== process.pid && isKiteServer(pid, layout.dataDir)) pids.add(pid);
+  }
+  return [...pids];
+}
+
+/** Starts `kite server` detached from this process (it keeps running after `kite up` exits). */
+export async function startServerDetached(layout: ServerLayout, args: string[]): Promise<number> {
+  const log = openSync(layout.logFile, 'a', 0o600);
+  try {
+    const child = spawn(process.execPath, [KITE_BIN, 'server', '--data-dir', layout.dataDir, ...args], {
+      detached: true,
+      stdio: ['ignore', log, log],
+      env: { ...process.env, KITE_LOG_LEVEL: process.env.KITE_LOG_LEVEL ?? 'info' },
+    });
+    child.unref();
+    if (!child.pid) throw new Error(`could not start ${KITE_BIN}`);
+    await writeFile(layout.pidFile, `${child.pid}\n`);
+    return child.pid;
+  } finally {
+    closeSync(log);
+  }
+}
+
+/** HTTP status of GET url trusting kite's server CA; 0 when there is no answer. */
+export async function httpsStatus(url: string, caFile: string, timeoutMs = 1000): Promise<number> {
+  const ca = await readFile(caFile).catch(() => undefined);
+  if (!ca) return 0;
+  return new Promise((resolve) => {
+    const req = httpsGet(url, { ca, timeout: timeoutMs, agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', () => resolve(0));
+    req.on('timeout', () => req.destroy());
+  });
+}
+
+/** The API server URL the kubeconfig names. */
+export async function kubeconfigServer(kubeconfig: string): Promise<string | undefined> {
+  const text = await readFile(kubeconfig, 'utf8').catch(() => '');
+  return /^\s*server:\s*(\S+)/m.exec(text)?.[1];
+}
+
+export function logTail(layout: ServerLayout, lines = 20): string {
+  try {
+    return readFileSync(layout.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Waits until `url`/readyz answers 200; fails early (with the log's tail) if the server process ends. */
+export async function waitForReadyz(layout: ServerLayout, url: string, pid: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isKiteServer(pid, layout.dataDir)) throw new Error(`kite server exited; the end of ${layout.logFile}:\n${logTail(layout)}`);
+    if ((await httpsStatus(`${url}/readyz`, layout.serverCa, 500)) === 200) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`kite server did not answer ${url}/readyz within ${timeoutMs / 1000} s; see ${layout.logFile}`);
+}
+
+/** SIGTERM each server, SIGKILL after graceMs; removes the pid file. Resolves to the pids stopped. */
+export async function stopServers(layout: ServerLayout, graceMs = 20_000): Promise<number[]> {
+  const pids = await findServers(layout);
+  await Promise.all(pids.filter(alive).map((pid) => killAndWait(pid, graceMs)));
+  await rm(layout.pidFile, { force: true });
+  return pids;
+}
