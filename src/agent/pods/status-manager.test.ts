@@ -22,7 +22,7 @@ test('StatusManager writes only changes and keeps conditions other components ow
   assert.equal(await sm.setStatus(pod, status), true);
   assert.equal(await sm.setStatus(pod, status), false);
   const patch = client.actions.filter((a) => a.verb === 'patch').map((a) => a.object);
-  assert.deepEqual(patch, [{ status: { phase: 'Running', conditions: status.conditions } }]);
+  assert.deepEqual(patch, [{ metadata: { uid: pod.metadata?.uid }, status: { phase: 'Running', conditions: status.conditions } }]);
   const withGate = { ...pod, status: { ...pod.status, conditions: [{ type: 'PodScheduled', status: 'True' }, { type: 'example.com/gate', status: 'True' }] } };
   assert.deepEqual(sm.baseline(withGate)?.conditions?.map((c) => c.type), ['Ready', 'PodScheduled', 'example.com/gate']);
   assert.equal((await client.get<Pod>(PODS, 'default', 'p')).status?.phase, 'Running');

@@ -53,7 +53,8 @@ export class StatusManager {
     const diff = mergePatchDiff(asJson(this.#written.get(uid) ?? pod.status), asJson(status));
     if (diff === undefined) return false;
     try {
-      await this.#client.patch(PODS, pod.metadata?.namespace, pod.metadata?.name ?? '', 'merge', { status: diff }, { subresource: 'status' });
+      // The uid, as the kubelet sends it, so a pod recreated under the same name is not given this one's status.
+      await this.#client.patch(PODS, pod.metadata?.namespace, pod.metadata?.name ?? '', 'merge', { metadata: { uid }, status: diff }, { subresource: 'status' });
     } catch (err) {
       if (isNotFound(err)) return false;
       throw err;
