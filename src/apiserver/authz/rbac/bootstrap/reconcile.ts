@@ -14,6 +14,7 @@ import { AUTOUPDATE_ANNOTATION, bootstrapClusterRoleBindings, bootstrapClusterRo
 
 export type PolicyRegistry = Pick<RegistryStore, 'get' | 'create' | 'update' | 'remove'>;
 
+/** Entries are "clusterrole/NAME" or "clusterrolebinding/NAME". */
 export interface ReconcileReport {
   created: string[];
   updated: string[];
@@ -78,6 +79,7 @@ const sameRoleRef = (a: Binding, b: Binding): boolean => a.roleRef?.kind === b.r
 
 async function ensureOne<T extends KubeObject>(registry: PolicyRegistry, expected: T, reconcile: Reconcile<T>, report: ReconcileReport, recreateIf?: (existing: T) => boolean): Promise<void> {
   const name = expected.metadata.name ?? '';
+  const label = `${expected.kind.toLowerCase()}/${name}`;
   let existing: T | null;
   try {
     existing = (await registry.get('', name)) as T;
@@ -86,7 +88,7 @@ async function ensureOne<T extends KubeObject>(registry: PolicyRegistry, expecte
     existing = null;
   }
   if (existing && existing.metadata.annotations?.[AUTOUPDATE_ANNOTATION] === 'false') {
-    report.skipped.push(name);
+    report.skipped.push(label);
     return;
   }
   if (existing && recreateIf?.(existing)) {
@@ -96,7 +98,7 @@ async function ensureOne<T extends KubeObject>(registry: PolicyRegistry, expecte
   if (!existing) {
     try {
       await registry.create(ctx, structuredClone(expected));
-      report.created.push(name);
+      report.created.push(label);
       return;
     } catch (err) {
       if (!(isStatusError(err) && err.reason === 'AlreadyExists')) throw err;
@@ -108,7 +110,7 @@ async function ensureOne<T extends KubeObject>(registry: PolicyRegistry, expecte
     changed = reconcile(copy, expected);
     return copy;
   }, { retryOnConflict: true });
-  if (changed) report.updated.push(name);
+  if (changed) report.updated.push(label);
 }
 
 /** Creates or completes the bootstrap ClusterRoles, then the ClusterRoleBindings. */
