@@ -4,6 +4,7 @@ import { registerServerCommand } from './server.js';
 import { registerSimNodesCommand } from './sim-nodes.js';
 import { registerImageCommands } from './image.js';
 import { registerUpCommand } from './up.js';
+import { registerAgentCommand } from './agent.js';
 import { registerDownCommand } from './down.js';
 
 const program = new Command();
@@ -11,6 +12,7 @@ program.name('kite').description('A Kubernetes-compatible container orchestrator
 registerServerCommand(program);
 registerSimNodesCommand(program);
 registerImageCommands(program);
+registerAgentCommand(program);
 registerUpCommand(program);
 registerDownCommand(program);
 
