@@ -3,8 +3,6 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { homedir } from 'node:os';
-import { startControlPlane } from '../server/control-plane.js';
-import { embeddedNodeUnsupported } from '../server/embedded-node.js';
 
 export const DEFAULT_DATA_DIR = process.getuid?.() === 0 ? '/var/lib/kite/server' : join(homedir(), '.kite', 'server');
 
@@ -26,6 +24,10 @@ export function registerServerCommand(program: Command): void {
     .option('--node-name <name>', 'name of this node (default: the host name)')
     .option('--container-runtime-endpoint <url>', "use this CRI endpoint (unix://...) instead of starting kite's containerd")
     .action(async (opts: ServerFlags) => {
+      // Loaded here, not at the top: every other kite command would pay for loading the whole API server.
+      const [{ startControlPlane }, { embeddedNodeUnsupported }] = await Promise.all([
+        import('../server/control-plane.js'), import('../server/embedded-node.js'),
+      ]);
       const unsupported = opts.disableAgent ? undefined : embeddedNodeUnsupported();
       if (unsupported) throw new Error(`${unsupported}; run as root, or pass --disable-agent for an API-only server`);
       const plane = await startControlPlane({

@@ -46,7 +46,7 @@ export function printNextSteps(layout: ServerLayout, steps: Steps, pods: DemoPod
       `  kubectl scale deploy/${DEMO_NAME} --replicas=4 && kubectl get pods -o wide`,
       `  kubectl delete pod -l app=${DEMO_NAME}              # the Deployment brings them back`,
     ] : []),
-    '  kubectl run shell --rm -it --image=kite.local/busybox:latest --image-pull-policy=IfNotPresent -- sh',
+    '  kubectl run shell --rm -it --restart=Never --image=kite.local/busybox:latest --image-pull-policy=IfNotPresent -- sh',
     '',
     `Images (no registry needed): ${kite()} image ls --data-dir ${layout.agentDir}`,
     `                             ${kite()} image import FILE.tar --data-dir ${layout.agentDir}`,

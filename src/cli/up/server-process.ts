@@ -2,7 +2,7 @@
 // detached (pid file + log file in the data dir), find it again, wait until it serves, stop it.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { get as httpsGet } from 'node:https';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,6 +66,7 @@ export async function findServers(layout: ServerLayout): Promise<number[]> {
 
 /** Starts `kite server` detached from this process (it keeps running after `kite up` exits). */
 export async function startServerDetached(layout: ServerLayout, args: string[]): Promise<number> {
+  await mkdir(layout.dataDir, { recursive: true, mode: 0o700 });
   const log = openSync(layout.logFile, 'a', 0o600);
   try {
     const child = spawn(process.execPath, [KITE_BIN, 'server', '--data-dir', layout.dataDir, ...args], {
