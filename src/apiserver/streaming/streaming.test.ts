@@ -78,6 +78,7 @@ describe('pods/log, exec and portforward proxies', () => {
       }
       socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: ${req.headers.upgrade}\r\nX-Stream-Protocol-Version: v4.channel.k8s.io\r\n\r\n`);
       socket.on('data', (d: Buffer) => socket.write(d.toString().toUpperCase()));
+      socket.on('end', () => socket.end());
     });
     agent.listen(0, '127.0.0.1');
     await once(agent, 'listening');

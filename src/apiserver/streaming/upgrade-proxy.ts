@@ -84,14 +84,27 @@ function splice(client: Duplex, clientHead: Buffer, res: IncomingMessage, agent:
   if (clientHead.length > 0) agent.write(clientHead);
   agent.setNoDelay(true);
   (client as Partial<Socket>).setNoDelay?.(true);
-  const end = (): void => {
-    client.destroy();
-    agent.destroy();
+  // Like kube-apiserver's proxy: once either side is done, both connections are closed (ended
+  // first so bytes already relayed still arrive, destroyed soon after).
+  let closing = false;
+  const close = (): void => {
+    if (closing) return;
+    closing = true;
+    client.end();
+    agent.end();
+    setTimeout(() => {
+      client.destroy();
+      agent.destroy();
+    }, 2000).unref();
   };
-  agent.on('error', end);
-  client.on('error', end);
-  agent.on('close', end);
-  client.on('close', end);
+  for (const side of [client, agent]) {
+    side.on('error', () => {
+      client.destroy();
+      agent.destroy();
+    });
+    side.on('end', close);
+    side.on('close', close);
+  }
   agent.pipe(client);
   client.pipe(agent);
 }

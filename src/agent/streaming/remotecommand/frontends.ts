@@ -55,13 +55,15 @@ export function websocketFrontend(ws: WebSocket, protocol: string, opts: RemoteC
     stdin?.end();
     resize?.end();
   });
+  const stdout = opts.stdout ? channelWriter(Channel.stdout) : undefined;
+  const stderr = opts.stderr ? channelWriter(Channel.stderr) : undefined;
   return {
     stdin,
     resize,
-    stdout: opts.stdout ? channelWriter(Channel.stdout) : undefined,
-    stderr: opts.stderr ? channelWriter(Channel.stderr) : undefined,
+    stdout,
+    stderr,
     async finish(status) {
-      await flush(this.stdout, this.stderr);
+      await flush(stdout, stderr);
       if (ws.readyState !== ws.OPEN) return;
       ws.send(Buffer.concat([Buffer.from([Channel.error]), Buffer.from(status || SUCCESS_STATUS)]), { binary: true });
       ws.close(1000);

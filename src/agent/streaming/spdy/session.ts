@@ -51,7 +51,12 @@ export class SpdySession extends EventEmitter<SessionEvents> implements StreamOw
     this.#nextStreamId = options.isServer ? 2 : 1;
     this.#nextPingId = options.isServer ? 2 : 1;
     transport.on('data', (chunk: Buffer) => this.#receive(chunk));
-    transport.on('end', () => this.#enqueue(async () => this.#lost()));
+    // The peer's end of the connection ends the session; our side is closed too (a half-open
+    // socket would otherwise linger).
+    transport.on('end', () => this.#enqueue(async () => {
+      this.#lost();
+      if (!transport.writableEnded) transport.end();
+    }));
     transport.on('close', () => this.#enqueue(async () => this.#lost()));
     transport.on('error', () => this.#enqueue(async () => this.#lost()));
   }
