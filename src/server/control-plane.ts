@@ -22,7 +22,7 @@ import { buildServedResources, type ServedResources } from './served-resources.j
 import { ensureSystemNamespaces } from './system-namespaces.js';
 import { ensureKubernetesService } from './kubernetes-service.js';
 import { startEmbeddedComponents } from './embedded-components.js';
-import type { EmbeddedNodeOptions } from './embedded-node.js';
+import { type EmbeddedNodeOptions, prestartNodeRuntime } from './embedded-node.js';
 
 export interface ControlPlaneOptions {
   dataDir: string;
@@ -55,6 +55,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const log = pino({ name: 'kite-server', level: opts.logLevel ?? process.env.KITE_LOG_LEVEL ?? 'info' });
   const started = Date.now();
   await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
+  // containerd boots while the API server starts (it needs nothing from it).
+  const nodeRuntime = opts.agent ? prestartNodeRuntime(opts.dataDir, opts.agent, log) : undefined;
 
   const pki = await ensurePki(opts.dataDir, { extraSans: opts.tlsSans });
   if (pki.generated.length > 0) log.info({ generated: pki.generated }, 'certificates written');
@@ -98,6 +100,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     controllers: opts.controllers ?? true,
     scheduler: opts.scheduler ?? true,
     agent: opts.agent,
+    nodeRuntime,
     getNode: (name) => resources.get('', 'nodes').registry.get('', name),
   });
 

@@ -11,6 +11,7 @@ import type { Pki } from '../pki/bootstrap.js';
 import type { ApiServer } from '../apiserver/server.js';
 import { startScheduler } from '../scheduler/scheduler.js';
 import type { NodeGetter } from '../apiserver/streaming/pod-target.js';
+import type { RuntimeHandle } from '../agent/containerd/start.js';
 import { type EmbeddedNode, type EmbeddedNodeOptions, startEmbeddedNode } from './embedded-node.js';
 
 export interface EmbeddedOptions {
@@ -25,6 +26,8 @@ export interface EmbeddedOptions {
   agent?: EmbeddedNodeOptions;
   /** Reads a Node by name (for the pods/log, exec and portforward proxies to the agent). */
   getNode: NodeGetter;
+  /** The agent's containerd, started early (see prestartNodeRuntime). */
+  nodeRuntime?: Promise<RuntimeHandle>;
 }
 
 export interface EmbeddedComponents {
@@ -44,7 +47,7 @@ export async function startEmbeddedComponents(opts: EmbeddedOptions): Promise<Em
   const abort = new AbortController();
   // The node (containerd start, registration) needs nothing from the controllers: start it meanwhile.
   const nodeStarting = opts.agent
-    ? startEmbeddedNode({ ...opts.agent, client, dataDir: opts.dataDir, pki: opts.pki, getNode: opts.getNode, log: opts.log })
+    ? startEmbeddedNode({ ...opts.agent, client, dataDir: opts.dataDir, pki: opts.pki, getNode: opts.getNode, log: opts.log, prestarted: opts.nodeRuntime })
     : undefined;
   nodeStarting?.catch(() => undefined);
   const informers = new SharedInformerFactory(client);

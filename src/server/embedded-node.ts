@@ -2,8 +2,10 @@
 // (agent/embedAgent) on the in-process client, plus the agent's HTTPS API on the kubelet port so
 // `kubectl logs/exec/attach/port-forward` reach this node's containers through the API server.
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { type EmbeddedAgent, embedAgent } from '../agent/agent.js';
+import { type RuntimeHandle, startContainerRuntime } from '../agent/containerd/start.js';
 import { nodeAddresses } from '../agent/node/host-info.js';
 import { KUBELET_PORT } from '../agent/node/node-object.js';
 import { type AgentServer, startAgentServer } from '../agent/streaming/server.js';
@@ -30,6 +32,8 @@ export interface EmbeddedNodeDeps extends EmbeddedNodeOptions {
   pki: Pki;
   getNode: NodeGetter;
   log: Logger;
+  /** kite's containerd, started early by prestartNodeRuntime (else embedAgent starts it). */
+  prestarted?: Promise<RuntimeHandle>;
 }
 
 export interface EmbeddedNode {
@@ -47,14 +51,32 @@ export function embeddedNodeUnsupported(): string | undefined {
   return undefined;
 }
 
+/**
+ * Starts kite's containerd (and imports the pause image) right away, so it boots while the API server
+ * is still starting; startEmbeddedNode then connects to it. Undefined with an external CRI endpoint.
+ */
+export function prestartNodeRuntime(dataDir: string, opts: EmbeddedNodeOptions, log: Logger): Promise<RuntimeHandle> | undefined {
+  if (opts.containerRuntimeEndpoint) return undefined;
+  const started = startContainerRuntime({ dataDir: join(dataDir, 'agent'), logger: log.child({ component: 'agent' }), importPauseImage: true });
+  started.catch(() => undefined); // reported where it is awaited
+  return started;
+}
+
 export async function startEmbeddedNode(opts: EmbeddedNodeDeps): Promise<EmbeddedNode> {
   const log = opts.log.child({ component: 'agent' });
+  const own = await opts.prestarted;
   const nodeName = (opts.nodeName ?? hostname()).toLowerCase();
   registerStreamingSubresources({
     dialAgent: agentDialer({ caPem: opts.pki.serverCa.certPem, certPem: opts.pki.apiserverClient.certPem, keyPem: opts.pki.apiserverClient.keyPem }),
     getNode: opts.getNode,
   });
-  const agent = await embedAgent({ client: opts.client, dataDir: opts.dataDir, log, nodeName, containerRuntimeEndpoint: opts.containerRuntimeEndpoint });
+  let agent: EmbeddedAgent;
+  try {
+    agent = await embedAgent({ client: opts.client, dataDir: opts.dataDir, log, nodeName, containerRuntimeEndpoint: own?.endpoint ?? opts.containerRuntimeEndpoint });
+  } catch (err) {
+    await own?.stop();
+    throw err;
+  }
   let server: AgentServer | undefined;
   try {
     // The API server dials the Node's InternalIP and checks it against this certificate.
@@ -78,6 +100,7 @@ export async function startEmbeddedNode(opts: EmbeddedNodeDeps): Promise<Embedde
     stop: async () => {
       await server?.close();
       await agent.stop();
+      await own?.stop();
     },
   };
 }
