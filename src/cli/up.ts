@@ -9,7 +9,7 @@ import { adminClient, importLocalImages, waitForNodeReady } from './up/cluster-c
 import { deployDemo, waitForDemo } from './up/demo.js';
 import { installKubeconfig, printNextSteps, printStatus } from './up/report.js';
 import { aptInstall, missingPackages } from './up/packages.js';
-import { findServers, kubeconfigServer, logTail, serverLayout, startServerDetached, waitForReadyz } from './up/server-process.js';
+import { findServers, kubeconfigServer, logTail, otherKiteNodes, serverLayout, startServerDetached, waitForReadyz } from './up/server-process.js';
 import { Steps, formatMs } from './up/steps.js';
 
 export interface UpFlags {
@@ -32,6 +32,10 @@ export async function up(flags: UpFlags, steps = new Steps()): Promise<void> {
     return;
   }
 
+  const others = otherKiteNodes(layout.dataDir);
+  if (others.length > 0) {
+    throw new Error(`another kite node runs on this host (data dir ${others.join(', ')}); one node per host: stop it first with \`kite down --data-dir ${others[0]}\``);
+  }
   steps.say(`kite up: a single-node cluster on ${nodeName} (data in ${layout.dataDir})`);
   const missing = missingPackages();
   if (missing.length > 0) {

@@ -64,6 +64,32 @@ export async function findServers(layout: ServerLayout): Promise<number[]> {
   return [...pids];
 }
 
+/** True when the kite containerd of server data dir `dir` is running. */
+function runsContainerd(dir: string): boolean {
+  try {
+    const pid = Number(readFileSync(join(dir, 'agent', 'containerd', 'containerd.pid'), 'utf8'));
+    return pid > 0 && (cmdline(pid)?.[0] ?? '').endsWith('containerd');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Data dirs of other `kite server`s on this host that run a node agent: they own the pod bridge,
+ * the pod subnet and the kubelet port, so a second node here would collide with them.
+ */
+export function otherKiteNodes(dataDir: string): string[] {
+  const dirs = new Set<string>();
+  for (const name of readdirSync('/proc')) {
+    const argv = Number(name) ? cmdline(Number(name)) : undefined;
+    if (!argv || !argv.some((a) => a.endsWith('/kite') || a === 'bin/kite') || !argv.includes('server') || argv.includes('--disable-agent')) continue;
+    const at = argv.indexOf('--data-dir');
+    const dir = at >= 0 ? argv[at + 1] : argv.find((a) => a.startsWith('--data-dir='))?.slice('--data-dir='.length);
+    if (dir && dir !== dataDir && runsContainerd(dir)) dirs.add(dir);
+  }
+  return [...dirs];
+}
+
 /** Starts `kite server` detached from this process (it keeps running after `kite up` exits). */
 export async function startServerDetached(layout: ServerLayout, args: string[]): Promise<number> {
   await mkdir(layout.dataDir, { recursive: true, mode: 0o700 });
