@@ -138,6 +138,28 @@ describe('SPDY session', () => {
     client.destroy();
   });
 
+  test('a slow reader pauses the connection, and its stream\'s end releases it', { timeout: 10_000 }, async () => {
+    const { client, server } = await pair();
+    const accepted = once(server, 'stream') as Promise<[SpdyStream]>;
+    const slow = await client.openStream({ streamtype: 'stdout' });
+    const [slowPeer] = await accepted;
+    const acceptedOther = once(server, 'stream') as Promise<[SpdyStream]>;
+    const other = await client.openStream({ streamtype: 'stderr' });
+    const [otherPeer] = await acceptedOther;
+    slowPeer.end(Buffer.alloc(2_000_000, 'a'));
+    let received = 0;
+    slow.on('data', (d: Buffer) => {
+      received += d.length;
+      slow.pause();
+      setTimeout(() => slow.resume(), 1);
+    });
+    await once(slow, 'end');
+    assert.equal(received, 2_000_000);
+    otherPeer.end('after');
+    assert.equal(await readAll(other), 'after');
+    client.destroy();
+  });
+
   test('GOAWAY is reported and the connection end ends open streams', async () => {
     const { client, server } = await pair();
     const accepted = once(server, 'stream') as Promise<[SpdyStream]>;

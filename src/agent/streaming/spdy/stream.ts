@@ -78,10 +78,13 @@ export class SpdyStream extends Duplex {
   /** Session side: bytes of a DATA frame, and whether it carried FIN. */
   receiveData(data: Buffer, fin: boolean): void {
     if (this.#remoteClosed) return;
-    if (data.length > 0 && !this.push(data)) this.#owner.throttle(this.id, true);
+    if (data.length > 0 && !this.push(data) && !fin) this.#owner.throttle(this.id, true);
     if (fin) {
       this.#remoteClosed = true;
       this.push(null);
+      // Nothing more comes for this stream: holding the connection for it would gain nothing
+      // (and, as _read is not called after the end, nothing would release it).
+      this.#owner.throttle(this.id, false);
       this.#forgetIfDone();
     }
   }
@@ -105,6 +108,7 @@ export class SpdyStream extends Duplex {
       this.#remoteClosed = true;
       this.push(null);
     }
+    this.#owner.throttle(this.id, false);
     this.#localClosed = true;
     if (!this.writableEnded) this.end();
   }
