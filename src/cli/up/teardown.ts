@@ -51,10 +51,32 @@ function readdirSafe(dir: string): string[] {
   }
 }
 
+export interface MasqRule {
+  /** The POSTROUTING rule's arguments, as `iptables -D POSTROUTING` takes them. */
+  spec: string[];
+  /** The per-sandbox chain it jumps to. */
+  chain: string;
+}
+
 /**
- * Deletes the NAT rules the CNI bridge plugin (ipMasq) made for sandboxes whose CNI DEL never ran
- * (e.g. a pod whose data was deleted under it): POSTROUTING jumps commented with the network name
- * and one of `ids`, and the per-sandbox chains they jump to. Resolves to the chains removed.
+ * The NAT rules the CNI bridge plugin (ipMasq) made for sandboxes in `ids` on `network`, found in
+ * `iptables -t nat -S POSTROUTING` output: jumps commented `name: "<network>" id: "<id>"`.
+ */
+export function masqRulesOf(rules: string, ids: Set<string>, network = CNI_NETWORK_NAME): MasqRule[] {
+  const out: MasqRule[] = [];
+  for (const line of rules.split('\n')) {
+    const m = /^-A POSTROUTING (.*name: \\"([^"\\]+)\\" id: \\"([0-9a-f]+)\\".* -j (CNI-[0-9a-f]+))$/.exec(line.trim());
+    if (!m || m[2] !== network || !ids.has(m[3] as string)) continue;
+    // iptables -S prints arguments shell-quoted: unquote them to pass them back.
+    const spec = (m[1] as string).match(/"(?:\\.|[^"\\])*"|\S+/g)?.map((a) => (a.startsWith('"') ? a.slice(1, -1).replace(/\\"/g, '"') : a)) ?? [];
+    out.push({ spec, chain: m[4] as string });
+  }
+  return out;
+}
+
+/**
+ * Deletes the masquerade rules and chains of sandboxes whose CNI DEL never ran (e.g. a pod whose
+ * data was deleted under it). Resolves to the chains removed.
  */
 export async function removeStaleMasqRules(ids: Set<string>, network = CNI_NETWORK_NAME): Promise<string[]> {
   let rules: string;
@@ -64,12 +86,7 @@ export async function removeStaleMasqRules(ids: Set<string>, network = CNI_NETWO
     return []; // no iptables: nothing was made
   }
   const removed: string[] = [];
-  for (const line of rules.split('\n')) {
-    const m = /^-A POSTROUTING (.*name: \\"([^"\\]+)\\" id: \\"([0-9a-f]+)\\".* -j (CNI-[0-9a-f]+))$/.exec(line);
-    if (!m || m[2] !== network || !ids.has(m[3] as string)) continue;
-    const chain = m[4] as string;
-    // The rule text as iptables printed it is also how to delete it (its quoting is shell quoting).
-    const spec = (m[1] as string).match(/"(?:\\.|[^"\\])*"|\S+/g)?.map((a) => (a.startsWith('"') ? a.slice(1, -1).replace(/\\"/g, '"') : a)) ?? [];
+  for (const { spec, chain } of masqRulesOf(rules, ids, network)) {
     try {
       await run('iptables', ['-w', '-t', 'nat', '-D', 'POSTROUTING', ...spec]);
       await run('iptables', ['-w', '-t', 'nat', '-F', chain]);
