@@ -3,6 +3,7 @@
 // imports kite's local images, deploys a demo web app that needs no registry, and says what to try.
 // Run again while kite is up, it only reports the status.
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { DEFAULT_DATA_DIR } from './server.js';
 import { adminClient, importLocalImages, waitForNodeReady } from './up/cluster-client.js';
@@ -38,6 +39,9 @@ export async function up(flags: UpFlags, steps = new Steps()): Promise<void> {
   }
   steps.say(`kite up: a single-node cluster on ${nodeName} (data in ${layout.dataDir})`);
   const missing = missingPackages();
+  if (missing.length > 0 && !['/usr/bin/apt-get', '/bin/apt-get'].some(existsSync)) {
+    throw new Error(`missing, and no apt-get to install them: ${missing.map((p) => `${p.name} (${p.purpose})`).join(', ')}`);
+  }
   if (missing.length > 0) {
     await steps.run(`install ${missing.map((p) => p.name).join(' ')}`, async (step) => {
       await aptInstall(missing.map((p) => p.name), {
