@@ -127,6 +127,19 @@ describe('RBAC through kubectl', () => {
     assert.equal(gone.stdout.trim(), 'no');
   });
 
+  it('lets a namespace admin bind what it holds but not escalate to cluster-admin', async () => {
+    assert.equal((await kite.kubectl(['create', 'namespace', 'team'])).code, 0);
+    const admin = await kite.kubectl(['create', 'rolebinding', 'jane-admin', '--clusterrole=admin', '--user=jane', '-n', 'team']);
+    assert.equal(admin.code, 0, admin.stderr);
+    const view = await eventually(() => asJane(['create', 'rolebinding', 'bob-view', '--clusterrole=view', '--user=bob', '-n', 'team']), (r) => r.code === 0);
+    assert.equal(view.code, 0, view.stderr);
+    const root = await asJane(['create', 'rolebinding', 'bob-root', '--clusterrole=cluster-admin', '--user=bob', '-n', 'team']);
+    assert.equal(root.code, 1);
+    assert.match(root.stderr, /rolebindings\.rbac\.authorization\.k8s\.io "bob-root" is forbidden: user "jane" \(groups=\["dev" "system:authenticated"\]\) is attempting to grant RBAC permissions not currently held:\n\{APIGroups:\["\*"\], Resources:\["\*"\], Verbs:\["\*"\]\}/);
+    const crb = await asJane(['create', 'clusterrolebinding', 'bob-root', '--clusterrole=view', '--user=bob']);
+    assert.match(crb.stderr, /clusterrolebindings\.rbac\.authorization\.k8s\.io is forbidden: User "jane" cannot create resource "clusterrolebindings"/);
+  });
+
   it('takes access away when the binding goes, naming a missing role when one is referenced', async () => {
     const del = await kite.kubectl(['delete', 'rolebinding', 'jane-view']);
     assert.equal(del.code, 0, del.stderr);

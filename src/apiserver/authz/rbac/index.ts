@@ -7,3 +7,4 @@ export { aggregatedRules, startClusterRoleAggregation, type ClusterRoleAggregati
 export { ensureBootstrapPolicy, type ReconcileReport } from './bootstrap/reconcile.js';
 export { bootstrapClusterRoles, bootstrapClusterRoleBindings } from './bootstrap/policy.js';
 export { startRbac, type RunningRbac } from './start.js';
+export { rbacEscalationCheck, compactRules, compactString } from './escalation.js';

@@ -127,13 +127,19 @@ export class PolicyIndex {
 
   /** The rules a binding grants, or why they cannot be found (Kubernetes' wording). */
   rulesOf(match: BindingMatch): { rules: readonly PolicyRule[]; error: string | null } {
-    const { kind, name } = match.roleRef;
+    if (match.roleRef.kind === 'Role' && match.kind !== 'RoleBinding') return { rules: EMPTY, error: 'unsupported role reference kind: "Role"' };
+    return this.roleRefRules(match.roleRef, match.namespace);
+  }
+
+  /** Kubernetes' GetRoleReferenceRules: a ClusterRole by name, or a Role of `namespace`. */
+  roleRefRules(roleRef: RoleRef, namespace: string): { rules: readonly PolicyRule[]; error: string | null } {
+    const { kind, name } = roleRef;
     if (kind === 'ClusterRole') {
       const rules = this.#clusterRoles.get(name ?? '');
       return rules ? { rules, error: null } : { rules: EMPTY, error: `clusterrole.rbac.authorization.k8s.io "${name}" not found` };
     }
-    if (kind === 'Role' && match.kind === 'RoleBinding') {
-      const rules = this.#roles.get(`${match.namespace}/${name}`);
+    if (kind === 'Role') {
+      const rules = this.#roles.get(`${namespace}/${name}`);
       return rules ? { rules, error: null } : { rules: EMPTY, error: `role.rbac.authorization.k8s.io "${name}" not found` };
     }
     return { rules: EMPTY, error: `unsupported role reference kind: "${kind}"` };

@@ -96,20 +96,27 @@ export class RbacAuthorizer implements Authorizer, RuleResolver {
     return errors.length ? { decision: 'noOpinion', reason: `RBAC: ${aggregate(errors)}` } : { decision: 'noOpinion' };
   }
 
-  async rulesFor(user: UserInfo, namespace: string): Promise<RbacUserRules> {
+  /** Kubernetes' RuleResolver.RulesFor: every rule granted to `user` in `namespace`, and what
+   *  could not be resolved. */
+  async policyRulesFor(user: UserInfo, namespace: string): Promise<{ rules: PolicyRule[]; errors: string[] }> {
     if (!this.#synced) await this.#ready;
-    const resourceRules: ResourceRule[] = [];
-    const nonResourceRules: NonResourceRule[] = [];
+    const rules: PolicyRule[] = [];
     const errors: string[] = [];
-    this.index.visit(user, namespace, (_match, rules, error) => {
+    this.index.visit(user, namespace, (_match, granted, error) => {
       if (error) errors.push(error);
-      for (const rule of rules) {
-        if (rule.resources?.length) resourceRules.push(toResourceRule(rule));
-        if (rule.nonResourceURLs?.length) nonResourceRules.push({ verbs: [...(rule.verbs ?? [])], nonResourceURLs: [...rule.nonResourceURLs] });
-      }
+      rules.push(...granted);
       return false;
     });
-    const result: RbacUserRules = { resourceRules, nonResourceRules, incomplete: false };
+    return { rules, errors };
+  }
+
+  async rulesFor(user: UserInfo, namespace: string): Promise<RbacUserRules> {
+    const { rules, errors } = await this.policyRulesFor(user, namespace);
+    const result: RbacUserRules = {
+      resourceRules: rules.filter((r) => r.resources?.length).map(toResourceRule),
+      nonResourceRules: rules.filter((r) => r.nonResourceURLs?.length).map((r) => ({ verbs: [...(r.verbs ?? [])], nonResourceURLs: [...(r.nonResourceURLs ?? [])] })),
+      incomplete: false,
+    };
     if (errors.length) result.evaluationError = aggregate(errors);
     return result;
   }
