@@ -15,6 +15,9 @@ import { ensureServiceAccountKeys } from '../pki/service-account-key.js';
 import { AuthorizerChain, systemMastersAuthorizer } from '../apiserver/authz/authorizer.js';
 import { ApiServer } from '../apiserver/server.js';
 import { systemMastersRules } from '../apiserver/authz/rule-resolver.js';
+import { unionRuleResolver } from '../apiserver/authz/union-rule-resolver.js';
+import { RbacAuthorizer, rbacEscalationCheck, startRbac } from '../apiserver/authz/rbac/index.js';
+import { impersonatingAuthenticator } from '../apiserver/authn/impersonation.js';
 import { openStore } from '../storage/open-store.js';
 import { startCompactor } from '../storage/compactor.js';
 import type { Store } from '../storage/store.js';
@@ -68,19 +71,23 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   log.info({ backend: store.backend }, 'datastore open');
   const compactor = startCompactor(store, {});
 
-  const authorizer = new AuthorizerChain([systemMastersAuthorizer]);
-  const resources = await buildServedResources(store, { authorizer, ruleResolver: systemMastersRules, serviceAccountTokens });
+  // system:masters first (Kubernetes' privileged group), then RBAC; no opinion from either: denied.
+  const rbac = new RbacAuthorizer();
+  const authorizer = new AuthorizerChain([systemMastersAuthorizer, rbac]);
+  const ruleResolver = unionRuleResolver([systemMastersRules, rbac]);
+  const admissionPlugins = [rbacEscalationCheck({ rbac, authorizer })];
+  const resources = await buildServedResources(store, { authorizer, ruleResolver, serviceAccountTokens, admissionPlugins });
   const tls = apiserverTlsOptions(pki);
   const apiserver = new ApiServer({
     tls,
-    authenticator: unionAuthenticator([
+    authenticator: impersonatingAuthenticator(unionAuthenticator([
       x509Authenticator({ clientCaPem: pki.clientCa.certPem }),
       serviceAccountTokenAuthenticator({
         tokens: serviceAccountTokens,
         objects: servedObjectGetter(resources.get),
         onReject: (reason) => log.debug({ reason }, 'service account token refused'),
       }),
-    ]),
+    ]), authorizer),
     authorizer,
     resources: resources.all,
     ready: resources.ready,
@@ -89,6 +96,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const port = await apiserver.listen(opts.httpsPort, opts.bindAddress ?? '0.0.0.0');
   await resources.ready;
   await ensureSystemNamespaces(resources);
+  const rbacPolicy = await startRbac(rbac, resources, { log: (msg, fields) => log.warn(fields, msg) });
+  if (rbacPolicy.bootstrap.created.length || rbacPolicy.bootstrap.updated.length) log.info(rbacPolicy.bootstrap, 'RBAC bootstrap policy ensured');
   await ensureKubernetesService(resources, port);
 
   const embedded = await startEmbeddedComponents({
@@ -121,6 +130,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       await embedded.stop();
       await apiserver.close();
       compactor.stop();
+      rbacPolicy.stop();
       resources.stop();
       await store.close();
     },

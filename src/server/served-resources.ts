@@ -1,7 +1,7 @@
 // Wires every built-in resource to the store: a registry for writes and a watch cache for
 // lists and watches, started together; `ready` resolves when every cache has its first list.
 import type { KubeObject } from '../apimachinery/meta.js';
-import { AdmissionChain } from '../apiserver/admission/admission.js';
+import { AdmissionChain, type AdmissionPlugin } from '../apiserver/admission/admission.js';
 import { namespaceLifecycle } from '../apiserver/admission/namespace-lifecycle.js';
 import { defaultTolerationSeconds } from '../apiserver/admission/default-toleration-seconds.js';
 import { builtinResources } from '../apiserver/registry/builtin.js';
@@ -37,6 +37,8 @@ export interface ServedResourcesOptions {
   authorizer: Authorizer;
   ruleResolver: RuleResolver;
   codec?: ObjectCodec;
+  /** Validating plugins that run after the built-in ones (the RBAC escalation check). */
+  admissionPlugins?: AdmissionPlugin[];
   /** Signs TokenRequests (serviceaccounts/token); without it the subresource answers 404. */
   serviceAccountTokens?: ServiceAccountTokenConfig;
 }
@@ -50,7 +52,7 @@ export async function buildServedResources(store: Store, opts: ServedResourcesOp
     return served;
   };
   registerPodSubresources();
-  const admission = new AdmissionChain([namespaceLifecycle(lookup), defaultTolerationSeconds()]);
+  const admission = new AdmissionChain([namespaceLifecycle(lookup), defaultTolerationSeconds(), ...(opts.admissionPlugins ?? [])]);
   const all: ServedResource[] = [];
   for (const def of builtinResources()) {
     const registry = new RegistryStore(def, store, codec, admission);
