@@ -18,7 +18,7 @@ import { type OpenAPIV3, buildOpenAPIV3, serveOpenAPIV3 } from './openapi/openap
 import { ALL_VERBS } from './registry/generic/resource.js';
 import type { ServedResource } from './registry/served-resource.js';
 import { type RequestInfo, parseRequestInfo } from './request-info.js';
-import { extraUpgradeVerb, upgradeResponse } from './streaming/upgrade.js';
+import { destroyUpgradedConnections, extraUpgradeVerb, upgradeResponse } from './streaming/upgrade.js';
 import { KUBERNETES_VERSION } from './version.js';
 
 export interface ApiServerOptions {
@@ -89,6 +89,7 @@ export class ApiServer {
 
   async close(): Promise<void> {
     this.server.closeAllConnections();
+    destroyUpgradedConnections(this.server);
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 

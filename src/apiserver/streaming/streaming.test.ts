@@ -14,7 +14,7 @@ import type { DialAgent } from './dial.js';
 import { handlePodLog } from './log-proxy.js';
 import { agentEndpointOf, pickContainer } from './pod-target.js';
 import { handlePodConnect } from './upgrade-proxy.js';
-import { extraUpgradeVerb, upgradeResponse } from './upgrade.js';
+import { destroyUpgradedConnections, extraUpgradeVerb, upgradeResponse } from './upgrade.js';
 
 const pod = (name: string, extra: { nodeName?: string; phase?: string; containers?: string[]; inits?: string[]; annotations?: Record<string, string> } = {}): Pod => ({
   apiVersion: 'v1', kind: 'Pod',
@@ -180,6 +180,14 @@ describe('pods/log, exec and portforward proxies', () => {
     assert.equal(seen.at(-1)?.url, '/portForward/default/web');
     assert.equal(seen.at(-1)?.headers['sec-websocket-protocol'], 'SPDY/3.1+portforward.k8s.io');
     socket.destroy();
+  });
+
+  test('sessions still open at shutdown are ended (they would hold the server open)', async () => {
+    const r = await rawUpgrade('POST /api/v1/namespaces/default/pods/web/exec?command=sh&stdin=true&stdout=true HTTP/1.1',
+      ['Connection: Upgrade', 'Upgrade: SPDY/3.1', 'X-Stream-Protocol-Version: v4.channel.k8s.io']);
+    assert.match(r.head, /^HTTP\/1\.1 101 /);
+    destroyUpgradedConnections(api);
+    await r.ended;
   });
 
   test('refusals: by the agent (Status with its text), a pod not running, without a node, without an upgrade', async () => {

@@ -14,11 +14,20 @@ export interface UpgradeConnection {
 }
 
 const upgrades = new WeakMap<IncomingMessage, UpgradeConnection>();
+/** Open upgraded connections per server: they leave the HTTP server's bookkeeping once spliced. */
+const openByServer = new WeakMap<object, Set<Duplex>>();
 
 /** A response bound to the upgrade's socket; the socket closes when a (non-101) reply is done. */
 export function upgradeResponse(req: IncomingMessage, socket: Duplex, head: Buffer): ServerResponse {
   upgrades.set(req, { socket, head });
   socket.on('error', () => socket.destroy());
+  const server = (socket as Partial<Socket> & { server?: object }).server;
+  if (server) {
+    const open = openByServer.get(server) ?? new Set<Duplex>();
+    openByServer.set(server, open);
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+  }
   const res = new ServerResponse(req);
   res.shouldKeepAlive = false;
   res.assignSocket(socket as Socket);
@@ -27,6 +36,11 @@ export function upgradeResponse(req: IncomingMessage, socket: Duplex, head: Buff
     socket.end();
   });
   return res;
+}
+
+/** Ends every exec/attach/port-forward session of a server (at shutdown: they would hold close() open). */
+export function destroyUpgradedConnections(server: object): void {
+  for (const socket of openByServer.get(server) ?? []) socket.destroy();
 }
 
 /** The raw connection of an upgrade request (undefined for ordinary requests). */
