@@ -71,17 +71,26 @@ export async function up(flags: UpFlags, steps = new Steps()): Promise<void> {
   await steps.run(`API ready at ${url}`, () => waitForReadyz(layout, url, pid, timeoutMs)).catch(fail);
   const client = await adminClient(layout, url);
   try {
+    // From here on everything is started at once and reported in order: the demo is created as soon
+    // as its images are in (the controllers and the node pick it up as they come up).
+    const settled = <T>(p: Promise<T>): Promise<T> => {
+      p.catch(() => undefined);
+      return p;
+    };
+    const nodeReady = settled(waitForNodeReady(client, nodeName, timeoutMs));
+    const kubeconfig = settled(waitFor(async () => (await kubeconfigServer(layout.kubeconfig)) === url, timeoutMs, `${layout.kubeconfig} for ${url}`)
+      .then(() => installKubeconfig(layout.kubeconfig)));
+    const deployed = settled(flags.demo ? images.then(() => deployDemo(client)) : Promise.resolve([]));
     await steps.run('import local images', async (step) => {
       const done = await images;
       step.detail = done.map((i) => `${i.name}${i.imported ? '' : ' (present)'}`).join(', ');
     }).catch(fail);
-    await steps.run(`node ${nodeName} Ready`, () => waitForNodeReady(client, nodeName, timeoutMs)).catch(fail);
+    await steps.run(`node ${nodeName} Ready`, () => nodeReady).catch(fail);
     await steps.run('kubeconfig', async (step) => {
-      await waitFor(async () => (await kubeconfigServer(layout.kubeconfig)) === url, timeoutMs, `${layout.kubeconfig} for ${url}`);
-      step.detail = await installKubeconfig(layout.kubeconfig);
+      step.detail = await kubeconfig;
     }).catch(fail);
     if (flags.demo) {
-      await steps.run('deploy demo: deployment/hello (2 replicas), service/hello', () => deployDemo(client)).catch(fail);
+      await steps.run('deploy demo: deployment/hello (2 replicas), service/hello', () => deployed).catch(fail);
       const pods = await steps.run('demo answers HTTP 200', async (step) => {
         const pods = await waitForDemo(client, 2, timeoutMs);
         step.detail = pods.map((p) => `${p.name} at ${p.ip}`).join(', ');
