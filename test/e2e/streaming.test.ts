@@ -172,15 +172,16 @@ describe('kubectl logs / exec / port-forward through kite (e2e)', { skip }, () =
     });
 
     test(`exec -it over ${label}: an interactive shell on a terminal`, async () => {
-      const cmd = ['kubectl', ...env.kubectlArgs(), 'exec', '-it', POD, '--', 'sh'].map((a) => `'${a}'`).join(' ');
+      // The local terminal's size reaches the container's terminal through the resize stream.
+      const cmd = `stty cols 123 rows 45; ${['kubectl', ...env.kubectlArgs(), 'exec', '-it', POD, '--', 'sh'].map((a) => `'${a}'`).join(' ')}`;
       const child = spawn('script', ['-qefc', cmd, '/dev/null'], { env: { ...process.env, ...extraEnv, TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr.on('data', (d: Buffer) => (out += d.toString()));
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       await until('a prompt', () => (out.includes('# ') ? true : undefined));
-      child.stdin.write('echo $((6 * 7)); tty\n');
-      await until('the answer', () => (/\b42\b/.test(out) ? true : undefined));
+      child.stdin.write('echo $((6 * 7)); tty; stty size\n');
+      await until('the answer', () => (/\b42\b/.test(out) && /\b45 123\b/.test(out) ? true : undefined));
       assert.match(out, /\/dev\/pts\/\d+/);
       child.stdin.write('exit 7\n');
       assert.equal(await exited, 7, out);

@@ -24,8 +24,7 @@ export function dialRuntimeStream(url: string, options: RuntimeStreamOptions): P
       headers: { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': options.protocol, 'Content-Length': '0' },
       timeout: options.timeoutMs ?? 10_000,
     });
-    req.on('upgrade', (res, socket: Socket, head: Buffer) => {
-      void res;
+    req.on('upgrade', (_res, socket: Socket, head: Buffer) => {
       socket.setNoDelay(true);
       if (head.length > 0) socket.unshift(head);
       resolve(new SpdySession(socket, { isServer: false }));

@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import type { ContainerRuntime } from '../../runtime/runtime.js';
 import { AgentHttpError, badRequest, isSpdyUpgrade, notFound, offeredStreamProtocols, pathParams, writeSpdySwitch } from '../http-util.js';
 import type { PodLookup } from '../pod-lookup.js';
-import { type RemoteCommandStreams, openRemoteCommand } from '../runtime-stream.js';
+import { openRemoteCommand } from '../runtime-stream.js';
 import { SpdySession } from '../spdy/session.js';
 import { acceptWebSocket, isWebSocketUpgrade, negotiate } from '../websocket.js';
 import { bridgeRemoteCommand } from './bridge.js';
@@ -46,7 +46,7 @@ export async function handleRemoteCommand(kind: RemoteCommandKind, req: Incoming
     socket.destroy();
     throw err;
   }
-  await bridgeRemoteCommand(frontend, backend satisfies RemoteCommandStreams);
+  await bridgeRemoteCommand(frontend, backend);
 }
 
 function chooseProtocol(req: IncomingMessage): { websocket: boolean; name: string } {
