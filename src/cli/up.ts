@@ -4,13 +4,14 @@
 // Run again while kite is up, it only reports the status.
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { hostname } from 'node:os';
 import { DEFAULT_DATA_DIR } from './server.js';
 import { adminClient, importLocalImages, waitForNodeReady } from './up/cluster-client.js';
 import { deployDemo, waitForDemo } from './up/demo.js';
 import { installKubeconfig, printNextSteps, printStatus } from './up/report.js';
 import { aptInstall, missingPackages } from './up/packages.js';
-import { findServers, kubeconfigServer, logTail, otherKiteNodes, serverLayout, startServerDetached, waitForReadyz } from './up/server-process.js';
+import { findServers, isKiteServer, kubeconfigServer, logTail, otherKiteNodes, serverLayout, startServerDetached, waitForReadyz } from './up/server-process.js';
 import { Steps, formatMs } from './up/steps.js';
 
 export interface UpFlags {
@@ -55,6 +56,7 @@ export async function up(flags: UpFlags, steps = new Steps()): Promise<void> {
   }
   const t0 = steps.elapsedMs;
 
+  if (!(await portFree(flags.httpsPort))) throw new Error(`port ${flags.httpsPort} is in use: pick another with --https-port`);
   const url = `https://127.0.0.1:${flags.httpsPort}`;
   const args = ['--https-port', String(flags.httpsPort), ...(flags.nodeName ? ['--node-name', flags.nodeName] : [])];
   const pid = await steps.run('start kite server', async (step) => {
@@ -63,7 +65,9 @@ export async function up(flags: UpFlags, steps = new Steps()): Promise<void> {
     return pid;
   });
   const fail = (err: unknown): never => {
-    throw new Error(`${err instanceof Error ? err.message : String(err)}\n(kite server keeps running as pid ${pid}; \`kite down\` stops it. Its log ends with:\n${logTail(layout, 10)})`);
+    const message = err instanceof Error ? err.message : String(err);
+    if (!isKiteServer(pid, layout.dataDir)) throw new Error(message);
+    throw new Error(`${message}\n(kite server keeps running as pid ${pid}; \`kite down\` stops it. The end of ${layout.logFile}:\n${logTail(layout, 10)})`);
   };
   // containerd comes up inside the server while its API starts: import the images meanwhile.
   const images = importLocalImages(layout, timeoutMs);
@@ -105,6 +109,14 @@ export async function up(flags: UpFlags, steps = new Steps()): Promise<void> {
   } finally {
     client.close();
   }
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '0.0.0.0', () => srv.close(() => resolve(true)));
+  });
 }
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {

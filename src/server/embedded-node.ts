@@ -58,7 +58,20 @@ export function embeddedNodeUnsupported(): string | undefined {
 export function prestartNodeRuntime(dataDir: string, opts: EmbeddedNodeOptions, log: Logger): Promise<RuntimeHandle> | undefined {
   if (opts.containerRuntimeEndpoint) return undefined;
   const started = startContainerRuntime({ dataDir: join(dataDir, 'agent'), logger: log.child({ component: 'agent' }), importPauseImage: true });
-  started.catch(() => undefined); // reported where it is awaited
+  started.then((handle) => {
+    // If the server exits without stopping it (a failed start-up, a crash), containerd goes too;
+    // pods live on in their shims and the next start adopts them.
+    process.once('exit', () => {
+      const pid = handle.supervisor?.pid;
+      if (pid) {
+        try {
+          process.kill(pid, 'SIGTERM');
+        } catch {
+          // already gone
+        }
+      }
+    });
+  }, () => undefined); // a failure is reported where it is awaited
   return started;
 }
 
