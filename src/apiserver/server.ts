@@ -121,7 +121,9 @@ export class ApiServer {
   }
 
   async #authorize(user: UserInfo, info: RequestInfo): Promise<void> {
-    const result = await this.#opts.authorizer.authorize({ user, ...info, path: info.path });
+    // A namespace object is authorized within itself, so a RoleBinding in X may grant `get` on X.
+    const namespace = info.resource === 'namespaces' && info.name && !info.namespace ? info.name : info.namespace;
+    const result = await this.#opts.authorizer.authorize({ user, ...info, namespace, path: info.path });
     if (result.decision === 'allow') return;
     if (info.isResourceRequest) {
       throw forbidden({ group: info.apiGroup, resource: info.subresource ? `${info.resource}/${info.subresource}` : info.resource }, info.name, user.name, info.verb, info.namespace || undefined, result.reason);

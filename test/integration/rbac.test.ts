@@ -75,6 +75,11 @@ describe('RBAC through kubectl', () => {
     assert.match(create.stderr, /configmaps is forbidden: User "jane" cannot create resource "configmaps" in API group "" in the namespace "default"/);
     const secrets = await asJane(['get', 'secrets']);
     assert.match(secrets.stderr, /secrets is forbidden: User "jane" cannot list resource "secrets"/);
+    // A namespace is authorized within itself: view in default lets jane read the default namespace.
+    const ownNamespace = await asJane(['get', 'namespace', 'default', '-o', 'name']);
+    assert.equal(ownNamespace.stdout.trim(), 'namespace/default', ownNamespace.stderr);
+    const otherNamespace = await asJane(['get', 'namespace', 'kube-system']);
+    assert.match(otherNamespace.stderr, /namespaces "kube-system" is forbidden/);
     const elsewhere = await asJane(['get', 'pods', '-n', 'kube-system']);
     assert.match(elsewhere.stderr, /pods is forbidden: User "jane" cannot list resource "pods" in API group "" in the namespace "kube-system"/);
   });

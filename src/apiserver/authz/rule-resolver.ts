@@ -18,6 +18,8 @@ export interface UserRules {
   resourceRules: ResourceRule[];
   nonResourceRules: NonResourceRule[];
   incomplete: boolean;
+  /** What the resolver could not evaluate (SubjectRulesReviewStatus.evaluationError). */
+  evaluationError?: string;
 }
 
 export interface RuleResolver {

@@ -3,10 +3,7 @@
 import type { UserInfo } from '../authn/user.js';
 import type { NonResourceRule, ResourceRule, RuleResolver, UserRules } from './rule-resolver.js';
 
-export interface UnionUserRules extends UserRules {
-  /** What some resolver could not evaluate (SubjectRulesReviewStatus.evaluationError). */
-  evaluationError?: string;
-}
+export type UnionUserRules = UserRules;
 
 const ruleKey = (rule: ResourceRule | NonResourceRule): string =>
   JSON.stringify(Object.entries(rule).filter(([, v]) => Array.isArray(v) && v.length > 0).sort(([a], [b]) => (a < b ? -1 : 1)));

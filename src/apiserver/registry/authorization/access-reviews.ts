@@ -55,7 +55,8 @@ export function accessReviewHandler(authorizer: Authorizer) {
       path: n?.path ?? '',
     });
     const status: Record<string, unknown> = { allowed: result.decision === 'allow' };
-    if (result.decision === 'deny') status.denied = true;
+    // `denied` means an authorizer said no; with no opinion anywhere Kubernetes reports only allowed: false.
+    if (result.decision === 'deny' && result.reason) status.denied = true;
     if (result.reason) status.reason = result.reason;
     return { ...obj, apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', metadata: { ...obj.metadata, creationTimestamp: null } as unknown as KubeObject['metadata'], status };
   };
@@ -70,7 +71,12 @@ export function rulesReviewHandler(resolver: RuleResolver) {
       apiVersion: 'authorization.k8s.io/v1',
       kind: 'SelfSubjectRulesReview',
       metadata: { ...obj.metadata, creationTimestamp: null } as unknown as KubeObject['metadata'],
-      status: { resourceRules: rules.resourceRules, nonResourceRules: rules.nonResourceRules, incomplete: rules.incomplete },
+      status: {
+        resourceRules: rules.resourceRules,
+        nonResourceRules: rules.nonResourceRules,
+        incomplete: rules.incomplete,
+        ...(rules.evaluationError ? { evaluationError: rules.evaluationError } : {}),
+      },
     };
   };
 }
