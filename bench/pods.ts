@@ -189,6 +189,7 @@ async function main(): Promise<void> {
     console.log(`  raw CRI: p50 ${ms(rawP50)} (RunPodSandbox ${ms(raw.runPodSandbox.median)} + Create+Start ${ms(raw.createAndStart.median)}), max ${ms(rawMax)}`);
     console.log(`  ratio:   p50 ${(p50 / rawP50).toFixed(2)}x  p99/raw max ${(p99 / rawMax).toFixed(2)}x`);
     console.log(`${BURST} pods at once on one node: creates accepted in ${ms(created)}; all Running after ${sec(allRunning)}; all gone ${sec(allGone)} after delete`);
+    console.log(`  raw CRI floor, ${BURST} pods one after another (${BURST} x raw p50): ${sec(BURST * rawP50)}; ratio ${(allRunning / (BURST * rawP50)).toFixed(2)}x`);
   } finally {
     client?.close();
     const purge = await kite(['down', '--purge', '--data-dir', dataDir], env);
