@@ -25,11 +25,12 @@ export function registerServerCommand(program: Command): void {
     .option('--container-runtime-endpoint <url>', "use this CRI endpoint (unix://...) instead of starting kite's containerd")
     .action(async (opts: ServerFlags) => {
       // Loaded here, not at the top: every other kite command would pay for loading the whole API server.
-      const [{ startControlPlane }, { embeddedNodeUnsupported }] = await Promise.all([
-        import('../server/control-plane.js'), import('../server/embedded-node.js'),
+      const [{ startControlPlane }, { agentUnavailableReason }] = await Promise.all([
+        import('../server/control-plane.js'), import('../agent/agent.js'),
       ]);
-      const unsupported = opts.disableAgent ? undefined : embeddedNodeUnsupported();
-      if (unsupported) throw new Error(`${unsupported}; run as root, or pass --disable-agent for an API-only server`);
+      // Without root or containerd the server still serves the API, just with no node of its own.
+      const unavailable = opts.disableAgent ? undefined : agentUnavailableReason({ containerRuntimeEndpoint: opts.containerRuntimeEndpoint });
+      if (unavailable) console.error(`warning: running without a node agent: ${unavailable} (--disable-agent says this is intended)`);
       const plane = await startControlPlane({
         dataDir: opts.dataDir,
         httpsPort: opts.httpsPort,
@@ -39,7 +40,7 @@ export function registerServerCommand(program: Command): void {
         tlsSans: opts.tlsSan ?? [],
         controllers: !opts.disableControllers,
         scheduler: !opts.disableScheduler,
-        agent: opts.disableAgent ? undefined : {
+        agent: opts.disableAgent || unavailable ? undefined : {
           nodeName: opts.nodeName, containerRuntimeEndpoint: opts.containerRuntimeEndpoint,
         },
       });

@@ -44,13 +44,6 @@ export interface EmbeddedNode {
   stop(): Promise<void>;
 }
 
-/** Why this process cannot run containers, or undefined when it can try. */
-export function embeddedNodeUnsupported(): string | undefined {
-  if (process.platform !== 'linux') return 'the embedded agent runs containers on Linux only';
-  if (process.getuid?.() !== 0) return 'the embedded agent needs root (it runs containerd, runc and CNI)';
-  return undefined;
-}
-
 /**
  * Starts kite's containerd (and imports the pause image) right away, so it boots while the API server
  * is still starting; startEmbeddedNode then connects to it. Undefined with an external CRI endpoint.
