@@ -3,7 +3,8 @@
 // the pod bridge. --purge also deletes the data dir (database, certificates, images).
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rm, rmdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { DEFAULT_DATA_DIR } from './server.js';
 import { serverLayout, stopServers } from './up/server-process.js';
 import { Steps } from './up/steps.js';
@@ -40,6 +41,7 @@ export async function down(flags: DownFlags, steps = new Steps()): Promise<void>
     await steps.run(`delete ${layout.dataDir}`, async () => {
       await unmountUnder(layout.dataDir);
       await rm(layout.dataDir, { recursive: true, force: true });
+      await rmdir(dirname(layout.dataDir)).catch(() => undefined); // /var/lib/kite, once empty
     });
   }
   steps.say(flags.purge ? 'kite is down and its data is gone.' : `kite is down (data kept in ${layout.dataDir}; \`kite up\` starts it again).`);
