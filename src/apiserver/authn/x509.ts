@@ -33,19 +33,33 @@ type Verdict = PeerIdentity | { rejected: string } | null;
  * also be signed by one of `clientCaPem` itself, so a server whose `ca` trusts more than the client
  * CA (the server CA, say) does not turn those certificates into users. The result is kept per
  * connection; validity dates are checked on every request, as a connection may outlive them.
+ * What a certificate says (issuer signature, usage, names) is also kept per certificate, so a
+ * client opening many connections with one certificate pays the parsing and signature check once.
  */
 export function x509Authenticator(options: X509AuthenticatorOptions): Authenticator {
   const trusted = x509.PemConverter.decode(options.clientCaPem).map((der) => new x509.X509Certificate(der));
   if (trusted.length === 0) throw new Error('x509 authenticator: clientCaPem holds no certificate');
   const now = options.now ?? (() => new Date());
   const verdicts = new WeakMap<TLSSocket, Promise<Verdict>>();
+  const byCertificate = new Map<string, Promise<Verdict>>();
+  const judgeCertificate = (raw: Buffer): Promise<Verdict> => {
+    const id = createHash('sha256').update(raw).digest('hex');
+    let verdict = byCertificate.get(id);
+    if (!verdict) {
+      // Bounded: a flood of distinct certificates starts the memory over instead of growing it.
+      if (byCertificate.size >= MAX_REMEMBERED_CERTIFICATES) byCertificate.clear();
+      verdict = verdictOfCertificate(raw, id, trusted);
+      byCertificate.set(id, verdict);
+    }
+    return verdict;
+  };
 
   return async (req: IncomingMessage) => {
     const socket = tlsSocketOf(req);
     if (!socket) return null;
     let verdict = verdicts.get(socket);
     if (!verdict) {
-      verdict = judgePeer(socket, trusted);
+      verdict = judgePeer(socket, judgeCertificate);
       verdicts.set(socket, verdict);
     }
     const result = await verdict;
@@ -69,13 +83,20 @@ function tlsSocketOf(req: IncomingMessage): TLSSocket | undefined {
   return typeof socket?.getPeerCertificate === 'function' ? (socket as TLSSocket) : undefined;
 }
 
-async function judgePeer(socket: TLSSocket, trusted: x509.X509Certificate[]): Promise<Verdict> {
-  const peer = socket.getPeerCertificate();
-  if (!peer || !peer.raw) return null; // no certificate presented: not this authenticator's request
+/** Distinct client certificates whose verdict is remembered (kite's own components use a handful). */
+const MAX_REMEMBERED_CERTIFICATES = 1024;
+
+async function judgePeer(socket: TLSSocket, judgeCertificate: (raw: Buffer) => Promise<Verdict>): Promise<Verdict> {
+  const peer = socket.getPeerX509Certificate();
+  if (!peer) return null; // no certificate presented: not this authenticator's request
   if (!socket.authorized) return { rejected: `client certificate refused: ${String(socket.authorizationError)}` };
+  return judgeCertificate(peer.raw);
+}
+
+async function verdictOfCertificate(raw: Buffer, sha256: string, trusted: x509.X509Certificate[]): Promise<Verdict> {
   let cert: x509.X509Certificate;
   try {
-    cert = new x509.X509Certificate(peer.raw);
+    cert = new x509.X509Certificate(raw);
   } catch (err) {
     return { rejected: `client certificate unreadable: ${(err as Error).message}` };
   }
@@ -87,9 +108,8 @@ async function judgePeer(socket: TLSSocket, trusted: x509.X509Certificate[]): Pr
   }
   const name = cert.subjectName.getField('CN')[0] ?? '';
   if (name === '') return { rejected: `client certificate ${cert.subject} has no common name` };
-  const credentialId = `X509SHA256=${createHash('sha256').update(peer.raw).digest('hex')}`;
   return {
-    user: { name, groups: cert.subjectName.getField('O'), extra: { [CREDENTIAL_ID_EXTRA]: [credentialId] } },
+    user: { name, groups: cert.subjectName.getField('O'), extra: { [CREDENTIAL_ID_EXTRA]: [`X509SHA256=${sha256}`] } },
     notBefore: cert.notBefore,
     notAfter: cert.notAfter,
   };
