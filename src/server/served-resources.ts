@@ -57,6 +57,7 @@ export async function buildServedResources(store: Store, opts: ServedResourcesOp
   for (const def of builtinResources()) {
     const registry = new RegistryStore(def, store, codec, admission);
     const cache = new Cacher<KubeObject>({ store, prefix: resourcePrefix(def), decode: (kv) => codec.decode(kv) });
+    if (!def.virtual) registry.useCache(cache);
     const served = new ServedResource(def, registry, cache);
     if (def.group === '' && def.resource === 'pods') {
       // Pods on a node wait for the node to stop them; a deleted pod is answered with the object.

@@ -19,7 +19,7 @@ export function namespaceLifecycle(lookup: (group: string, resource: string) => 
       if (!def.namespaced || operation !== 'CREATE') return;
       let ns;
       try {
-        ns = await lookup('', 'namespaces').registry.get('', ctx.namespace);
+        ns = await lookup('', 'namespaces').registry.read('', ctx.namespace);
       } catch (err) {
         if (err instanceof StatusError && err.reason === 'NotFound') throw notFound({ group: '', resource: 'namespaces' }, ctx.namespace);
         throw err;

@@ -92,7 +92,7 @@ export async function handlePatch(ctx: HandlerContext): Promise<void> {
   const { object, created } = await served.registry.update(
     rctx,
     info.name,
-    (current) => applyPatch({ type, current, patch, def: served.def, manager, force, apiVersion, namespace: info.namespace, name: info.name, subresource: info.subresource || undefined, ignoredFields: resetFields(served.def, info.subresource) }),
+    (current, original) => applyPatch({ type, current, original, patch, def: served.def, manager, force, apiVersion, namespace: info.namespace, name: info.name, subresource: info.subresource || undefined, ignoredFields: resetFields(served.def, info.subresource) }),
     // A patch that names no resourceVersion applies to whatever is current: retry on conflict.
     { subresource: info.subresource, retryOnConflict: !hasResourceVersion(patch), createIfMissing: type === 'apply' && info.subresource === '' },
   );

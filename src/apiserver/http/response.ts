@@ -3,7 +3,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Status, type StatusError, notAcceptable } from '../../apimachinery/errors.js';
 
 export function writeJson(res: ServerResponse, code: number, body: unknown, extraHeaders: Record<string, string> = {}): void {
-  const payload = JSON.stringify(body);
+  writeJsonText(res, code, JSON.stringify(body), extraHeaders);
+}
+
+/** Like writeJson, for a body already serialized. */
+export function writeJsonText(res: ServerResponse, code: number, payload: string, extraHeaders: Record<string, string> = {}): void {
   res.writeHead(code, {
     'Content-Type': 'application/json',
     'Content-Length': Buffer.byteLength(payload),

@@ -19,6 +19,11 @@ export interface PatchInput {
   type: PatchType;
   /** The stored object (a copy the patch may consume), or null when it does not exist. */
   current: KubeObject | null;
+  /**
+   * The stored object again, only read (managedFields are computed against it). When given,
+   * merge and strategic patches change `current` in place instead of copying it first.
+   */
+  original?: KubeObject | null;
   /** The decoded patch body. */
   patch: unknown;
   def: { group: string; version: string; kind: string; resource?: string };
@@ -57,11 +62,13 @@ export function applyPatch(input: PatchInput): KubeObject {
   }
   if (!current) throw notFound({ group: def.group, resource: def.resource ?? `${def.kind.toLowerCase()}s` }, input.name);
   const doc = current as unknown as JsonObject;
+  const inPlace = input.original != null;
   let patched: JsonObject;
   if (type === 'json') patched = applyJsonPatch(doc, input.patch);
-  else if (type === 'merge') patched = applyMergePatch(doc, input.patch);
-  else patched = applyStrategicMergePatch(doc, input.patch, schemaFor(apiVersion, def.kind));
+  else if (type === 'merge') patched = applyMergePatch(doc, input.patch, { inPlace });
+  else patched = applyStrategicMergePatch(doc, input.patch, schemaFor(apiVersion, def.kind), { inPlace });
   const result = patched as unknown as KubeObject;
   if (!manager) return result;
-  return updateManagedFields(current, result, manager, apiVersion, 'Update', { subresource: input.subresource, ignoredFields: input.ignoredFields, now: input.now });
+  const before = inPlace ? input.original! : current;
+  return updateManagedFields(before, result, manager, apiVersion, 'Update', { subresource: input.subresource, ignoredFields: input.ignoredFields, now: input.now });
 }

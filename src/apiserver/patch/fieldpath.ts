@@ -265,16 +265,17 @@ export class FieldSet {
   #emit(includeSelf: boolean): JsonObject {
     const out: JsonObject = {};
     if (includeSelf) out['.'] = {};
-    const members = this.members();
-    const children = this.children();
-    const entries: { pe: PathElement; member: boolean; child?: FieldSet }[] = members.map((pe) => ({ pe, member: true }));
-    for (const c of children) {
-      const same = entries.find((e) => e.member && !e.child && serializePE(e.pe) === serializePE(c.pe));
+    // Keyed by the serialized element: a member with children is one entry.
+    const entries = new Map<string, { pe: PathElement; member: boolean; child?: FieldSet }>();
+    for (const [k, pe] of this.#members) entries.set(k, { pe, member: true });
+    for (const [k, c] of this.#children) {
+      if (c.set.isEmpty()) continue;
+      const same = entries.get(k);
       if (same) same.child = c.set;
-      else entries.push({ pe: c.pe, member: false, child: c.set });
+      else entries.set(k, { pe: c.pe, member: false, child: c.set });
     }
-    entries.sort((a, b) => comparePE(a.pe, b.pe));
-    for (const e of entries) out[serializePE(e.pe)] = e.child ? e.child.#emit(e.member) : {};
+    const sorted = [...entries].sort((a, b) => comparePE(a[1].pe, b[1].pe));
+    for (const [k, e] of sorted) out[k] = e.child ? e.child.#emit(e.member) : {};
     return out;
   }
 

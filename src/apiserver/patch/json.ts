@@ -26,13 +26,18 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 
 export const clone = <T>(v: T): T => structuredClone(v);
 
+const GO_ESCAPED = /[<>&\u2028\u2029]/;
+const GO_ESCAPED_ALL = /[<>&\u2028\u2029]/g;
+
 /**
  * Go's encoding/json text: object keys sorted, and <, >, & escaped as Go does (HTML-safe).
  * Used where Kubernetes stores or prints JSON it marshalled itself (managedFields keys,
  * the last-applied annotation).
  */
 export function goJson(v: unknown): string {
-  return JSON.stringify(sortKeys(v)).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const text = typeof v === 'object' && v !== null ? JSON.stringify(sortKeys(v)) : JSON.stringify(v);
+  // Field path keys are mostly plain names: skip the escaping pass when nothing needs it.
+  return GO_ESCAPED.test(text) ? text.replace(GO_ESCAPED_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : text;
 }
 
 function sortKeys(v: unknown): unknown {

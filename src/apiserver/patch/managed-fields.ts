@@ -227,7 +227,8 @@ export function updateManagedFields<T extends KubeObject>(
     delete meta.managedFields;
     // An existing object that never had managedFields is not tracked by updates.
     if (managed.size === 0 && oldObj?.metadata?.uid) return newObj;
-    const oldPlain = oldObj ? withoutManagedFields(clone(oldObj) as unknown as JsonObject) : {};
+    // Only read: withoutManagedFields copies the two levels it changes.
+    const oldPlain = oldObj ? withoutManagedFields(oldObj as unknown as JsonObject) : {};
     trackUpdate(managed, oldPlain, newObj as unknown as JsonObject, manager, apiVersion, { ...opts, operation });
     capUpdateManagers(managed);
     const entries = encodeManagedFields(managed);

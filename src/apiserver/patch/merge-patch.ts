@@ -34,9 +34,12 @@ function mergeInto(target: JsonObject, patch: JsonObject): JsonObject {
   return target;
 }
 
-/** Merges `patch` into a copy of `doc`. Throws a StatusError as kube-apiserver would. */
-export function applyMergePatch(doc: JsonObject, patch: unknown): JsonObject {
-  if (isObject(patch)) return mergeInto(clone(doc), clone(patch));
+/**
+ * Merges `patch` into a copy of `doc` (into `doc` itself with inPlace, for a caller that owns it).
+ * Throws a StatusError as kube-apiserver would.
+ */
+export function applyMergePatch(doc: JsonObject, patch: unknown, opts: { inPlace?: boolean } = {}): JsonObject {
+  if (isObject(patch)) return mergeInto(opts.inPlace ? doc : clone(doc), clone(patch));
   if (Array.isArray(patch)) {
     // Go returns the list itself as the patched document, which then fails to decode.
     throw patchResultInvalid(JSON.stringify(pruneNulls(patch)), 'json: cannot unmarshal array into Go value of type map[string]interface {}');

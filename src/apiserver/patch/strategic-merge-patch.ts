@@ -166,13 +166,14 @@ function mergeObject(original: JsonObject, patch: JsonObject, node: SchemaNode |
 }
 
 /**
- * Applies a strategic merge patch to a copy of `original`, using the schema of its kind
- * (schemaFor(apiVersion, kind)). Throws StatusErrors with kube-apiserver's codes and texts.
+ * Applies a strategic merge patch to a copy of `original` (to `original` itself with inPlace, for
+ * a caller that owns it), using the schema of its kind (schemaFor(apiVersion, kind)). Throws
+ * StatusErrors with kube-apiserver's codes and texts.
  */
-export function applyStrategicMergePatch(original: JsonObject, patch: unknown, schema: SchemaNode | undefined): JsonObject {
-  if (patch === null) return clone(original);
+export function applyStrategicMergePatch(original: JsonObject, patch: unknown, schema: SchemaNode | undefined, opts: { inPlace?: boolean } = {}): JsonObject {
+  if (patch === null) return opts.inPlace ? original : clone(original);
   if (!isObject(patch)) {
     throw patchDecodeError(`json: cannot unmarshal ${Array.isArray(patch) ? 'array' : typeof patch === 'boolean' ? 'bool' : typeof patch} into Go value of type map[string]interface {}`);
   }
-  return mergeObject(clone(original), clone(patch), schema);
+  return mergeObject(opts.inPlace ? original : clone(original), clone(patch), schema);
 }

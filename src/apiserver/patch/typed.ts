@@ -196,6 +196,9 @@ export function compareTyped(lhs: JsonValue | undefined, rhs: JsonValue | undefi
   const c: Comparison = { added: new FieldSet(), modified: new FieldSet(), removed: new FieldSet() };
   const walk = (l: JsonValue | undefined, r: JsonValue | undefined, n: SchemaNode | undefined, path: Path): void => {
     const shape = shapeOf(n, l, r);
+    // Nothing below an unchanged object or list is added, modified or removed: a status write
+    // does not walk the spec.
+    if (shape !== 'leaf' && l !== undefined && r !== undefined && deepEqual(l, r)) return;
     if (shape === 'leaf' || (isEmptyish(l) && isEmptyish(r))) {
       if (l === undefined) c.added.insert(path);
       else if (r === undefined) c.removed.insert(path);

@@ -35,14 +35,36 @@ export class ObjectCodec {
   }
 
   encode(key: string, obj: KubeObject): Uint8Array {
+    return this.toStorage(key, this.encodePlain(obj));
+  }
+
+  /** The stored JSON before the transformer: the object without metadata.resourceVersion. */
+  encodePlain(obj: KubeObject): Buffer {
     const { resourceVersion: _omit, ...metadata } = obj.metadata;
-    return this.#transformer.toStorage(key, Buffer.from(JSON.stringify({ ...obj, metadata })));
+    return Buffer.from(JSON.stringify({ ...obj, metadata }));
+  }
+
+  toStorage(key: string, plain: Uint8Array): Uint8Array {
+    return this.#transformer.toStorage(key, plain);
+  }
+
+  /** The stored JSON of a value, after the transformer (decryption). */
+  plain(kv: KeyValue): Uint8Array {
+    return this.#transformer.fromStorage(kv.key, kv.value);
   }
 
   decode(kv: KeyValue): KubeObject {
-    const plain = this.#transformer.fromStorage(kv.key, kv.value);
+    return this.decodePlain(this.plain(kv), kv.modRevision);
+  }
+
+  decodePlain(plain: Uint8Array, modRevision: number): KubeObject {
     const obj = JSON.parse(Buffer.from(plain.buffer, plain.byteOffset, plain.byteLength).toString('utf8')) as KubeObject;
-    obj.metadata.resourceVersion = String(kv.modRevision);
+    obj.metadata.resourceVersion = String(modRevision);
     return obj;
   }
+}
+
+/** Whether two stored JSON values are the same bytes (an update that changes nothing). */
+export function samePlain(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
 }

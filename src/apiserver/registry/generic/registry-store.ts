@@ -14,7 +14,7 @@ import type { KubeObject } from '../../../apimachinery/meta.js';
 import { ErrorList } from '../../../apimachinery/field.js';
 import { type KeyValue, type Store, isStoreError } from '../../../storage/store.js';
 import type { AdmissionChain, AdmissionOperation } from '../../admission/admission.js';
-import { ObjectCodec, objectKey } from './codec.js';
+import { ObjectCodec, objectKey, samePlain } from './codec.js';
 import { validateObjectMetaFor } from './meta-validation.js';
 import type { RequestContext, ResourceDefinition, Strategy } from './resource.js';
 
@@ -23,8 +23,12 @@ export interface WriteResult {
   created: boolean;
 }
 
-/** Produces the desired object from the current one (PUT: ignores it; PATCH: applies a patch). */
-export type UpdateFn = (current: KubeObject | null) => KubeObject | Promise<KubeObject>;
+/**
+ * Produces the desired object from the current one (PUT: ignores it; PATCH: applies a patch).
+ * `current` is the caller's own copy, which it may change and return; `original` is the same
+ * object as stored, for comparisons only: it must not be changed.
+ */
+export type UpdateFn = (current: KubeObject | null, original: KubeObject | null) => KubeObject | Promise<KubeObject>;
 
 export interface UpdateOptions {
   subresource?: '' | 'status' | string;
@@ -36,6 +40,12 @@ export interface UpdateOptions {
   createIfMissing?: boolean;
   /** The update marks the object for deletion (deletionTimestamp/grace may change): delete only. */
   marksDeletion?: boolean;
+}
+
+/** Reads objects from memory (the resource's watch cache), consistent with the store. */
+export interface CachedReader {
+  /** The object at `key` at least as new as the store's latest write; null when absent. Never mutate it. */
+  get(key: string): Promise<KubeObject | null>;
 }
 
 const MAX_CAS_RETRIES = 10;
@@ -55,6 +65,7 @@ export class RegistryStore {
   readonly #store: Store;
   readonly #codec: ObjectCodec;
   readonly #admission: AdmissionChain;
+  #cache: CachedReader | null = null;
 
   constructor(def: ResourceDefinition, store: Store, codec: ObjectCodec, admission: AdmissionChain) {
     this.def = def;
@@ -75,10 +86,25 @@ export class RegistryStore {
     return this.#codec.decode(kv);
   }
 
+  /** Serves read() from memory from now on (the served resource's watch cache). */
+  useCache(cache: CachedReader): void {
+    this.#cache = cache;
+  }
+
+  /** The object freshly decoded from the store: the caller owns it and may change it. */
   async get(namespace: string, name: string): Promise<KubeObject> {
     const kv = await this.#store.get(this.keyFor(namespace, name));
     if (!kv) throw notFound(this.groupResource, name);
     return this.#codec.decode(kv);
+  }
+
+  /** The latest object, from the watch cache when there is one (no store read, no decode):
+   *  shared with every other reader, so it must not be changed. */
+  async read(namespace: string, name: string): Promise<KubeObject> {
+    if (!this.#cache) return this.get(namespace, name);
+    const obj = await this.#cache.get(this.keyFor(namespace, name));
+    if (!obj) throw notFound(this.groupResource, name);
+    return obj;
   }
 
   async create(ctx: RequestContext, obj: KubeObject): Promise<KubeObject> {
@@ -123,11 +149,12 @@ export class RegistryStore {
       (subresource === 'status' ? this.def.statusStrategy : this.def.subresourceStrategies?.[subresource]) ?? this.def.strategy;
     for (let attempt = 0; ; attempt++) {
       const currentKv = await this.#store.get(key);
-      const current = currentKv ? this.#codec.decode(currentKv) : null;
-      if (!current) {
+      const currentPlain = currentKv ? this.#codec.plain(currentKv) : null;
+      const current = currentKv && currentPlain ? this.#codec.decodePlain(currentPlain, currentKv.modRevision) : null;
+      if (!current || !currentPlain) {
         const allowCreate = opts.createIfMissing || (this.def.strategy.allowCreateOnUpdate && subresource === '');
         if (!allowCreate) throw notFound(this.groupResource, name);
-        const obj = await desired(null);
+        const obj = await desired(null, null);
         if (obj.metadata.name && obj.metadata.name !== name) throw badRequest('the name of the object (' + obj.metadata.name + ') does not match the name on the URL (' + name + ')');
         obj.metadata.name = name;
         delete obj.metadata.resourceVersion;
@@ -141,7 +168,8 @@ export class RegistryStore {
       if (opts.preconditionUid && opts.preconditionUid !== current.metadata.uid) {
         throw conflict(this.groupResource, name, `Precondition failed: UID in precondition: ${opts.preconditionUid}, UID in object meta: ${current.metadata.uid}`);
       }
-      const obj = await desired(structuredClone(current));
+      // The caller's copy, decoded again from the stored JSON (twice as fast as structuredClone).
+      const obj = await desired(this.#codec.decodePlain(currentPlain, currentKv!.modRevision), current);
       this.#checkTypeAndNamespace(obj, ctx);
       if (obj.metadata.name !== undefined && obj.metadata.name !== name) {
         throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
@@ -164,9 +192,12 @@ export class RegistryStore {
       this.#throwIfInvalid(obj, new ErrorList(validateObjectMetaFor(this.def, obj, current, opts.marksDeletion === true)).add(strategy.validateUpdate(obj, current, ctx)));
       await this.#admit('UPDATE', obj, current, ctx, subresource);
       if (ctx.dryRun) return { object: obj, created: false };
-      if (sameContent(obj, current)) return { object: current, created: false };
+      // An update that changes nothing is not written (no new resourceVersion), as in Kubernetes:
+      // the stored JSON is compared, which is the object without its resourceVersion.
+      const plain = this.#codec.encodePlain(obj);
+      if (samePlain(plain, currentPlain)) return { object: current, created: false };
       try {
-        const kv = await this.#store.update(key, this.#codec.encode(key, obj), currentKv!.modRevision);
+        const kv = await this.#store.update(key, this.#codec.toStorage(key, plain), currentKv!.modRevision);
         obj.metadata.resourceVersion = String(kv.modRevision);
         if (!opts.marksDeletion && isReadyToRemove(obj) && !this.def.deletionHold?.holds(obj)) {
           // The last finalizer of a deleted object is gone: the object goes with it.
@@ -257,8 +288,3 @@ export const isReadyToRemove = (obj: KubeObject): boolean =>
   (obj.metadata.finalizers ?? []).length === 0 &&
   (obj.metadata.deletionGracePeriodSeconds ?? 0) === 0;
 
-/** An update that changes nothing is not written (no new resourceVersion), as in Kubernetes. */
-function sameContent(a: KubeObject, b: KubeObject): boolean {
-  const strip = (o: KubeObject): string => JSON.stringify({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
-  return strip(a) === strip(b);
-}
