@@ -6,25 +6,31 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { basename } from 'node:path';
-import { containerdPaths, DEFAULT_AGENT_DATA_DIR } from '../agent/containerd/paths.js';
+import { existsSync } from 'node:fs';
+import { containerdPaths, DEFAULT_AGENT_DATA_DIR, EMBEDDED_AGENT_DATA_DIR } from '../agent/containerd/paths.js';
 import { busyboxImage, pauseImage, webImage } from '../agent/images/builtin.js';
 import { importImage } from '../agent/images/import.js';
 import { type OciImageSpec, writeOciImage } from '../agent/images/oci-layout.js';
 import { CriRuntime } from '../agent/runtime/cri/cri-runtime.js';
 import type { Image } from '../agent/runtime/types.js';
 
-interface EndpointFlags { containerRuntimeEndpoint?: string; dataDir: string }
+interface EndpointFlags { containerRuntimeEndpoint?: string; dataDir?: string }
 
 const BUILTIN: Record<string, () => OciImageSpec> = { pause: pauseImage, busybox: busyboxImage, web: webImage };
 
-function endpointOf(flags: EndpointFlags): string {
-  return flags.containerRuntimeEndpoint ?? `unix://${containerdPaths(flags.dataDir).socket}`;
+/** Without flags: the containerd of whichever kite runs here, `kite server`'s embedded agent (what
+ *  `kite up` starts) or a standalone `kite agent`. */
+export function endpointOf(flags: EndpointFlags): string {
+  if (flags.containerRuntimeEndpoint) return flags.containerRuntimeEndpoint;
+  const candidates = flags.dataDir ? [flags.dataDir] : [EMBEDDED_AGENT_DATA_DIR, DEFAULT_AGENT_DATA_DIR];
+  const dataDir = candidates.find((dir) => existsSync(containerdPaths(dir).socket)) ?? candidates[candidates.length - 1]!;
+  return `unix://${containerdPaths(dataDir).socket}`;
 }
 
 function withEndpoint(cmd: Command): Command {
   return cmd
     .option('--container-runtime-endpoint <endpoint>', 'CRI endpoint (default: the kite agent\'s own containerd)')
-    .option('--data-dir <dir>', 'the agent\'s data dir (locates its containerd socket)', DEFAULT_AGENT_DATA_DIR);
+    .option('--data-dir <dir>', `the agent's data dir, which holds its containerd socket (default: ${EMBEDDED_AGENT_DATA_DIR} or ${DEFAULT_AGENT_DATA_DIR}, whichever is running)`);
 }
 
 export function humanSize(bytes: number): string {

@@ -2,9 +2,9 @@
 // with kite's own containerd, so one process is a whole single-node cluster.
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { homedir } from 'node:os';
+import { KITE_HOME } from '../agent/containerd/paths.js';
 
-export const DEFAULT_DATA_DIR = process.getuid?.() === 0 ? '/var/lib/kite/server' : join(homedir(), '.kite', 'server');
+export const DEFAULT_DATA_DIR = join(KITE_HOME, 'server');
 
 export function registerServerCommand(program: Command): void {
   program

@@ -3,7 +3,14 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-export const DEFAULT_AGENT_DATA_DIR = process.getuid?.() === 0 ? '/var/lib/kite/agent' : join(homedir(), '.kite', 'agent');
+/** Where kite keeps its state: /var/lib/kite as root, ~/.kite otherwise. */
+export const KITE_HOME = process.getuid?.() === 0 ? '/var/lib/kite' : join(homedir(), '.kite');
+
+/** A standalone `kite agent`'s data dir. */
+export const DEFAULT_AGENT_DATA_DIR = join(KITE_HOME, 'agent');
+
+/** The data dir of the agent embedded in a `kite server` with the default data dir. */
+export const EMBEDDED_AGENT_DATA_DIR = join(KITE_HOME, 'server', 'agent');
 
 /** containerd's CRI plugin works in this namespace (what `ctr -n` must name to see CRI's images). */
 export const CRI_NAMESPACE = 'k8s.io';
