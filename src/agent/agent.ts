@@ -46,6 +46,8 @@ export interface AgentOptions {
   labels?: Record<string, string>;
   /** spec.podCIDR of a node this agent creates. */
   podCIDR?: string;
+  /** Port of the agent's API the Node advertises (default 10250). */
+  kubeletPort?: number;
   /** Pod cgroups go under it (default /kite). */
   cgroupRoot?: string;
   /** Default: cgroupfs under cgroupRoot. */
@@ -90,7 +92,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
 
   const node = new NodeAgent({
     client: opts.client, runtime: opts.runtime, clock, hostInfo, log: logFn(log, 'info'), warn: logFn(log, 'warn'),
-    name: nodeName, labels: opts.labels, controlPlane: opts.controlPlane, podCIDR: opts.podCIDR,
+    name: nodeName, labels: opts.labels, controlPlane: opts.controlPlane, podCIDR: opts.podCIDR, kubeletPort: opts.kubeletPort,
     statusIntervalMs: opts.statusIntervalMs, statusReportIntervalMs: opts.statusIntervalMs,
   });
   await node.register();
@@ -155,6 +157,10 @@ export interface EmbedAgentOptions {
   runtime?: Omit<StartRuntimeOptions, 'dataDir' | 'endpoint'>;
   /** Pod cgroups go under it (default /kite). */
   cgroupRoot?: string;
+  /** spec.podCIDR of the Node (default: the runtime's podCidr). */
+  podCIDR?: string;
+  /** Port of the agent's API the Node advertises (default 10250). */
+  kubeletPort?: number;
 }
 
 export interface EmbeddedAgent {
@@ -191,7 +197,7 @@ export async function embedAgent(opts: EmbedAgentOptions): Promise<EmbeddedAgent
   let agent: Agent;
   try {
     agent = await startAgent({
-      client: opts.client, runtime: runtime.runtime, dataDir, log: opts.log, nodeName: opts.nodeName, controlPlane: true, podCIDR: opts.runtime?.podCidr, cgroupRoot: opts.cgroupRoot,
+      client: opts.client, runtime: runtime.runtime, dataDir, log: opts.log, nodeName: opts.nodeName, controlPlane: true, podCIDR: opts.podCIDR ?? opts.runtime?.podCidr, cgroupRoot: opts.cgroupRoot, kubeletPort: opts.kubeletPort,
     });
   } catch (err) {
     await runtime.stop();

@@ -23,6 +23,11 @@ export function registerServerCommand(program: Command): void {
     .option('--disable-agent', 'do not run a node agent (and containerd) in this process: an API-only server')
     .option('--node-name <name>', 'name of this node (default: the host name)')
     .option('--container-runtime-endpoint <url>', "use this CRI endpoint (unix://...) instead of starting kite's containerd")
+    // A second node on one host (e.g. tests next to `kite up`) needs its own subnet, bridge, cgroups and port.
+    .option('--pod-cidr <cidr>', "subnet of this node's pods (kite's containerd only; default 10.42.0.0/16)")
+    .option('--pod-bridge <name>', "Linux bridge of this node's pod network (kite's containerd only; default kite0)")
+    .option('--cgroup-root <path>', 'cgroup under which the pods run (default /kite)')
+    .option('--kubelet-port <port>', "port of the node agent's API (logs, exec, port-forward; default 10250)", (v) => Number(v))
     .action(async (opts: ServerFlags) => {
       // Loaded here, not at the top: every other kite command would pay for loading the whole API server.
       const [{ startControlPlane }, { agentUnavailableReason }] = await Promise.all([
@@ -42,6 +47,7 @@ export function registerServerCommand(program: Command): void {
         scheduler: !opts.disableScheduler,
         agent: opts.disableAgent || unavailable ? undefined : {
           nodeName: opts.nodeName, containerRuntimeEndpoint: opts.containerRuntimeEndpoint,
+          podCidr: opts.podCidr, podBridge: opts.podBridge, cgroupRoot: opts.cgroupRoot, kubeletPort: opts.kubeletPort,
         },
       });
       const stop = async (signal: string): Promise<void> => {
@@ -68,4 +74,8 @@ interface ServerFlags {
   disableAgent?: boolean;
   nodeName?: string;
   containerRuntimeEndpoint?: string;
+  podCidr?: string;
+  podBridge?: string;
+  cgroupRoot?: string;
+  kubeletPort?: number;
 }

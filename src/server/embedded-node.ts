@@ -21,8 +21,14 @@ export interface EmbeddedNodeOptions {
   nodeName?: string;
   /** Use this CRI endpoint instead of starting kite's own containerd. */
   containerRuntimeEndpoint?: string;
-  /** Port of the agent's HTTPS API (logs, exec, port-forward); the Node advertises 10250. */
+  /** Port of the agent's HTTPS API (logs, exec, port-forward), advertised by the Node; default 10250. */
   kubeletPort?: number;
+  /** Pod subnet of kite's containerd (CNI) and the Node's spec.podCIDR; default 10.42.0.0/16. */
+  podCidr?: string;
+  /** Linux bridge of the pod network; default kite0. */
+  podBridge?: string;
+  /** Pod cgroups go under it; default /kite. */
+  cgroupRoot?: string;
 }
 
 export interface EmbeddedNodeDeps extends EmbeddedNodeOptions {
@@ -50,7 +56,10 @@ export interface EmbeddedNode {
  */
 export function prestartNodeRuntime(dataDir: string, opts: EmbeddedNodeOptions, log: Logger): Promise<RuntimeHandle> | undefined {
   if (opts.containerRuntimeEndpoint) return undefined;
-  const started = startContainerRuntime({ dataDir: join(dataDir, 'agent'), logger: log.child({ component: 'agent' }), importPauseImage: true });
+  const started = startContainerRuntime({
+    dataDir: join(dataDir, 'agent'), logger: log.child({ component: 'agent' }), importPauseImage: true,
+    ...(opts.podCidr ? { podCidr: opts.podCidr } : {}), ...(opts.podBridge ? { bridgeName: opts.podBridge } : {}),
+  });
   started.then((handle) => {
     // If the server exits without stopping it (a failed start-up, a crash), containerd goes too;
     // pods live on in their shims and the next start adopts them.
@@ -78,7 +87,10 @@ export async function startEmbeddedNode(opts: EmbeddedNodeDeps): Promise<Embedde
   });
   let agent: EmbeddedAgent;
   try {
-    agent = await embedAgent({ client: opts.client, dataDir: opts.dataDir, log, nodeName, containerRuntimeEndpoint: own?.endpoint ?? opts.containerRuntimeEndpoint });
+    agent = await embedAgent({
+      client: opts.client, dataDir: opts.dataDir, log, nodeName, containerRuntimeEndpoint: own?.endpoint ?? opts.containerRuntimeEndpoint,
+      podCIDR: opts.podCidr, cgroupRoot: opts.cgroupRoot, kubeletPort: opts.kubeletPort,
+    });
   } catch (err) {
     await own?.stop();
     throw err;
@@ -92,7 +104,7 @@ export async function startEmbeddedNode(opts: EmbeddedNodeDeps): Promise<Embedde
     });
     server = await startAgentServer({
       runtime: agent.runtime.runtime,
-      port: KUBELET_PORT, // what the Node advertises (status.daemonEndpoints)
+      port: opts.kubeletPort ?? KUBELET_PORT, // what the Node advertises (status.daemonEndpoints)
       tls: { certPem: serving.certPem, keyPem: serving.keyPem, clientCaPem: opts.pki.clientCa.certPem },
       log: (msg, fields) => log.warn(fields ?? {}, msg),
     });

@@ -32,6 +32,8 @@ export interface NodeObjectOptions {
   labels?: Record<string, string>;
   controlPlane?: boolean;
   podCIDR?: string;
+  /** Port of the agent's API (logs, exec, port-forward) the Node advertises; default 10250. */
+  kubeletPort?: number;
 }
 
 const ki = (bytes: number): string => `${Math.floor(bytes / 1024)}Ki`;
@@ -98,7 +100,7 @@ export function withTimes(conditions: Cond[], previous: NodeCondition[] | undefi
   });
 }
 
-export function nodeStatus(info: HostInfo, health: RuntimeHealth, nowMs: number, previous?: NodeStatus, images?: ContainerImage[]): NodeStatus {
+export function nodeStatus(info: HostInfo, health: RuntimeHealth, nowMs: number, previous?: NodeStatus, images?: ContainerImage[], kubeletPort = KUBELET_PORT): NodeStatus {
   return {
     ...(images ? { images } : {}),
     ...nodeResources(info),
@@ -107,7 +109,7 @@ export function nodeStatus(info: HostInfo, health: RuntimeHealth, nowMs: number,
       ...info.internalIPs.map((address) => ({ type: 'InternalIP', address })),
       { type: 'Hostname', address: info.hostname },
     ],
-    daemonEndpoints: { kubeletEndpoint: { Port: KUBELET_PORT } },
+    daemonEndpoints: { kubeletEndpoint: { Port: kubeletPort } },
     nodeInfo: {
       machineID: info.machineID,
       systemUUID: info.systemUUID,
@@ -146,7 +148,7 @@ export function nodeObject(opts: NodeObjectOptions, info: HostInfo, health: Runt
       annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' },
     },
     spec: opts.podCIDR ? { podCIDR: opts.podCIDR, podCIDRs: [opts.podCIDR] } : {},
-    status: nodeStatus(info, health, nowMs),
+    status: nodeStatus(info, health, nowMs, undefined, undefined, opts.kubeletPort),
   };
 }
 

@@ -105,7 +105,7 @@ export class NodeAgent {
     const health = await this.health();
     this.#lastHealth = JSON.stringify(health);
     const previous = this.#node?.status;
-    const status = nodeStatus(this.#info, health, clock.now(), previous, await this.#images());
+    const status = nodeStatus(this.#info, health, clock.now(), previous, await this.#images(), this.#opts.kubeletPort);
     const due = clock.now() - this.#lastReportAt >= (this.#opts.statusReportIntervalMs ?? 10_000);
     if (!force && !due && sameStatus(previous, status)) return false;
     this.#node = await client.patch<Node>(NODES, undefined, this.#opts.name, 'strategic', { status }, { subresource: 'status' });
