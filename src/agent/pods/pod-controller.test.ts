@@ -146,7 +146,7 @@ describe('pod worker: start-up and status', () => {
     });
     await h.createPod({ imagePullSecrets: [{ name: 'regcred' }], containers: [{ name: 'app', image: 'registry.example/team/app:2' }] });
     const pull = h.runtime.calls.find((c) => c.method === 'pullImage');
-    assert.deepEqual(pull?.args[1], { username: 'u', password: 'p', auth: Buffer.from('u:p').toString('base64'), serverAddress: 'registry.example' });
+    assert.deepEqual(pull?.args[1], { username: 'u', password: 'p', auth: Buffer.from('u:p').toString('base64') });
   });
 
   test('readiness comes from the prober: Ready False with ContainersNotReady', async () => {

@@ -17,7 +17,7 @@ test('dockerconfigjson and dockercfg secrets, matched by registry and longest pa
   const legacy: Secret = { type: 'kubernetes.io/dockercfg', data: { '.dockercfg': b64(JSON.stringify({ '127.0.0.1:5000': { username: 'local', password: 'z' } })) } };
   const creds = [...credentialsFromSecret(json), ...credentialsFromSecret(legacy), ...credentialsFromSecret({ type: 'Opaque', data: { x: b64('{') } })];
   assert.equal(creds.length, 4);
-  assert.deepEqual(credentialsForImage('busybox', creds), [{ username: 'hub', password: 'pw', auth: b64('hub:pw'), serverAddress: 'docker.io' }]);
+  assert.deepEqual(credentialsForImage('busybox', creds), [{ username: 'hub', password: 'pw', auth: b64('hub:pw') }]);
   assert.deepEqual(credentialsForImage('registry.example/team/app:1', creds).map((a) => a.username), ['team', 'all']);
   assert.deepEqual(credentialsForImage('registry.example/other/app@sha256:abc', creds).map((a) => a.username), ['all']);
   assert.deepEqual(credentialsForImage('127.0.0.1:5000/app:2', creds).map((a) => a.username), ['local']);

@@ -57,7 +57,9 @@ export function credentialsFromSecret(secret: Secret): RegistryCredential[] {
         ...(entry.auth ? { auth: entry.auth } : {}),
         ...(entry.identitytoken ? { identityToken: entry.identitytoken } : {}),
         ...(entry.registrytoken ? { registryToken: entry.registrytoken } : {}),
-        serverAddress: match.split('/')[0],
+        // No serverAddress, as the kubelet sends none: containerd parses it as a URL and drops the
+        // credential unless its host equals the registry's ("docker.io" has none), and fails the
+        // pull outright on a "host:port" (first path segment in URL cannot contain colon).
       },
     });
   }
