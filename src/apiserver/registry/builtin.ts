@@ -35,6 +35,7 @@ import { roles } from './rbac/roles/storage.js';
 import { storageclasses } from './storage/storageclasses/storage.js';
 import { selfSubjectAccessReviews, selfSubjectRulesReviews } from './authorization/access-reviews.js';
 import { selfSubjectReviews } from './authentication/self-subject-reviews.js';
+import { certificatesigningrequests } from './certificates/certificatesigningrequests/storage.js';
 
 // A function: every server gets its own services definition (its own IP and node port allocators).
 const resources = (): unknown[] => [
@@ -85,6 +86,8 @@ const resources = (): unknown[] => [
   selfSubjectRulesReviews,
   // authentication.k8s.io/v1
   selfSubjectReviews,
+  // certificates.k8s.io/v1
+  certificatesigningrequests,
 ];
 
 export const builtinResources = (): ResourceDefinition<KubeObject>[] => resources() as ResourceDefinition<KubeObject>[];
