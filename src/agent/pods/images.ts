@@ -38,6 +38,8 @@ export class ImageManager {
   readonly #runtime: ContainerRuntime;
   readonly #record: RecordEvent;
   readonly backoff: Backoff;
+  /** The last pull error per backoff key, repeated in the ImagePullBackOff message as the kubelet does. */
+  readonly #lastPullError = new Map<string, string>();
 
   constructor(runtime: ContainerRuntime, record: RecordEvent, backoff: Backoff) {
     this.#runtime = runtime;
@@ -66,8 +68,10 @@ export class ImageManager {
     if (this.backoff.isInBackOffSinceUpdate(key)) {
       const msg = `Back-off pulling image "${image}"`;
       this.#record(ref, 'Normal', 'BackOff', msg);
-      throw new ImagePullError('ImagePullBackOff', msg);
+      const previous = this.#lastPullError.get(key);
+      throw new ImagePullError('ImagePullBackOff', previous === undefined ? msg : `${msg}: ${previous}`);
     }
+    this.#lastPullError.delete(key);
     this.#record(ref, 'Normal', 'Pulling', `Pulling image "${image}"`);
     const started = performance.now();
     let imageRef: string | undefined;
@@ -85,6 +89,7 @@ export class ImageManager {
       const detail = lastError instanceof Error ? lastError.message : String(lastError);
       this.#record(ref, 'Warning', 'Failed', `Failed to pull image "${image}": ${detail}`);
       this.backoff.next(key, this.backoff.clock.now());
+      this.#lastPullError.set(key, `ErrImagePull: ${detail}`);
       throw new ImagePullError('ErrImagePull', detail);
     }
     const ms = Math.round(performance.now() - started);

@@ -125,7 +125,7 @@ describe('pod worker: start-up and status', () => {
     let pod = await h.createPod({ containers: [{ name: 'app', image: 'registry.example/app:1' }] });
     assert.deepEqual(reported(), ['ErrImagePull', 'ImagePullBackOff'], 'the next sync (the runtime saw the new sandbox) is inside the window');
     pod = await h.getPod('web');
-    assert.equal(containerStatus(pod)?.state?.waiting?.message, 'Back-off pulling image "registry.example/app:1"');
+    assert.equal(containerStatus(pod)?.state?.waiting?.message, 'Back-off pulling image "registry.example/app:1": ErrImagePull: pullImage: injected failure');
     await h.step(10_100);
     pod = await h.getPod('web');
     assert.equal(containerStatus(pod)?.state?.waiting?.reason, 'ErrImagePull', 'retried once the window closed, failed again');
