@@ -31,6 +31,8 @@ export interface ApiServerOptions {
   log?: (msg: string, fields?: Record<string, unknown>) => void;
   /** Paths any client may read without credentials (health and version, like system:public-info-viewer). */
   publicPaths?: string[];
+  /** Fixed documents anyone may GET without credentials, by path (k3s' /cacerts: the CA bundle a joining node checks against its token). */
+  publicDocuments?: Record<string, { contentType: string; body: string }>;
 }
 
 const DEFAULT_PUBLIC_PATHS = ['/healthz', '/livez', '/readyz', '/version'];
@@ -104,6 +106,12 @@ export class ApiServer {
     try {
       const url = new URL(req.url ?? '/', 'https://kite');
       info = parseRequestInfo(req.method ?? 'GET', url);
+      const doc = req.method === 'GET' ? this.#opts.publicDocuments?.[url.pathname] : undefined;
+      if (doc) {
+        res.writeHead(200, { 'Content-Type': doc.contentType, 'Content-Length': Buffer.byteLength(doc.body) });
+        res.end(doc.body);
+        return;
+      }
       const isPublic = (this.#opts.publicPaths ?? DEFAULT_PUBLIC_PATHS).includes(url.pathname);
       const user = await this.#opts.authenticator(req);
       if (!user && !isPublic) throw unauthorized();
