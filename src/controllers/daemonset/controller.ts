@@ -22,7 +22,7 @@ import { adoptPatch, claimObjects, recheckOwner, releasePatch } from '../replica
 import { type PodControl, RealPodControl, podNamePrefix } from '../replicaset/pod-control.js';
 import { msUntilAvailable } from '../replicaset/pod-state.js';
 import { slowStartBatch } from '../replicaset/slow-start.js';
-import { Expectations } from './expectations.js';
+import { ControllerExpectations } from '../expectations.js';
 import { computeTemplateHash } from './hash.js';
 import { daemonPodTemplate } from './pod-template.js';
 import { nodeShouldRunDaemonPod, targetNodeName } from './predicates.js';
@@ -51,7 +51,7 @@ export class DaemonSetController {
   readonly podInformer: SharedInformer<Pod>;
   readonly nodeInformer: SharedInformer<Node>;
   readonly queue: RateLimitingQueue<string>;
-  readonly expectations: Expectations;
+  readonly expectations: ControllerExpectations;
   readonly clock: Clock;
   podControl: PodControl;
   readonly #log: Log;
@@ -64,7 +64,7 @@ export class DaemonSetController {
     this.nodeInformer = opts.nodeInformer;
     this.clock = opts.clock ?? realClock;
     this.queue = new RateLimitingQueue<string>({ clock: this.clock });
-    this.expectations = new Expectations(this.clock);
+    this.expectations = new ControllerExpectations(this.clock);
     this.podControl = new RealPodControl(opts.client, opts.recorder ?? new EventRecorder(opts.client, { component: 'daemonset-controller' }, { clock: this.clock }));
     this.#log = opts.log ?? (() => {});
     this.#bindDirectly = opts.bindDirectly ?? false;

@@ -17,7 +17,8 @@ import { RateLimitingQueue } from '../../client/workqueue/rate-limiting-queue.js
 import { BackoffStore } from './backoff.js';
 import { isJobFinished } from './conditions.js';
 import { DEFAULT_JOB_CONTROLLER_CONFIG, type JobControllerConfig, type JobSyncDeps } from './deps.js';
-import { ControllerExpectations, UidTrackingExpectations } from './expectations.js';
+import { ControllerExpectations } from '../expectations.js';
+import { UidTrackingExpectations } from './expectations.js';
 import { type PodControl, RealPodControl, removeTrackingFinalizerPatch } from './pod-control.js';
 import { hasTrackingFinalizer } from './pod-util.js';
 import { JOB_CONTROLLER_NAME, syncJob } from './sync.js';
@@ -238,7 +239,7 @@ export class JobController {
       return;
     }
     const key = objectKey(job);
-    this.deps.expectations.deletionObserved(key);
+    this.deps.expectations.deletionObserved(key, objectKey(pod));
     if (final || !withFinalizer) this.deps.finalizerExpectations.finalizerRemovalObserved(key, pod.metadata?.uid ?? '');
     this.#enqueueBatched(job);
   }

@@ -6,7 +6,8 @@ import type { EventRecorder } from '../../client/event-recorder.js';
 import type { Lister } from '../../client/lister.js';
 import type { Client } from '../../client/types.js';
 import type { BackoffStore } from './backoff.js';
-import type { ControllerExpectations, UidTrackingExpectations } from './expectations.js';
+import type { ControllerExpectations } from '../expectations.js';
+import type { UidTrackingExpectations } from './expectations.js';
 import type { PodControl } from './pod-control.js';
 import type { Job, Pod } from './types.js';
 

@@ -2,6 +2,7 @@
 // completions still missing, respecting the back-off after failures; or delete every active pod
 // of a suspended Job.
 import { isNotFound } from '../../client/errors.js';
+import { objectKey } from '../../client/indexer.js';
 import type { JobSyncDeps } from './deps.js';
 import { duplicateIndexPods, firstPendingIndexes, generateNameWithIndex, isIndexedJob, withCompletionIndex } from './indexed.js';
 import { compareForDeletion, isPodReady } from './pod-util.js';
@@ -45,7 +46,7 @@ async function deleteJobPods(deps: JobSyncDeps, ctx: SyncContext, pods: Pod[]): 
         if (isPodReady(pod)) deletedReady++;
       } catch (err) {
         // The informer will not see this deletion.
-        deps.expectations.deletionObserved(ctx.key);
+        deps.expectations.deletionObserved(ctx.key, objectKey(pod));
         if (isNotFound(err)) {
           deleted++;
           return;
@@ -65,7 +66,7 @@ export async function manageJob(deps: JobSyncDeps, ctx: SyncContext): Promise<Ma
 
   if (job.spec?.suspend === true) {
     const toDelete = activePodsForRemoval(ctx, active);
-    deps.expectations.expectDeletions(key, toDelete.length);
+    deps.expectations.expectDeletions(key, toDelete.map(objectKey));
     const r = await deleteJobPods(deps, ctx, toDelete);
     ctx.terminating += r.deleted;
     ctx.ready -= r.deletedReady;
@@ -82,7 +83,7 @@ export async function manageJob(deps: JobSyncDeps, ctx: SyncContext): Promise<Ma
 
   const toDelete = activePodsForRemoval(ctx, Math.max(0, active - wantActive)).slice(0, deps.config.maxPodCreateDeletePerSync);
   if (toDelete.length > 0) {
-    deps.expectations.expectDeletions(key, toDelete.length);
+    deps.expectations.expectDeletions(key, toDelete.map(objectKey));
     const r = await deleteJobPods(deps, ctx, toDelete);
     ctx.terminating += r.deleted;
     ctx.ready -= r.deletedReady;

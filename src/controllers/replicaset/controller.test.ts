@@ -5,7 +5,7 @@ import { notFound } from '../../apimachinery/errors.js';
 import { FakeClient } from '../../client/fake/fake-client.js';
 import { PODS, REPLICASETS } from '../../client/resources.js';
 import { ReplicaSetController } from './controller.js';
-import { EXPECTATIONS_TIMEOUT_MS } from './expectations.js';
+import { EXPECTATIONS_TIMEOUT_MS } from '../expectations.js';
 import { RecordingRecorder, catchUp, drivenInformer, newPod, newReplicaSet, seed } from './testing.js';
 import type { Pod, ReplicaSet } from './types.js';
 

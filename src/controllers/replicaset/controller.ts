@@ -20,7 +20,7 @@ import type { Client } from '../../client/types.js';
 import { RateLimitingQueue } from '../../client/workqueue/index.js';
 import type { ControllerContext } from '../context.js';
 import { adoptPatch, claimObjects, recheckOwner, releasePatch } from './claim.js';
-import { ControllerExpectations } from './expectations.js';
+import { ControllerExpectations } from '../expectations.js';
 import { type PodControl, RealPodControl, podNamePrefix } from './pod-control.js';
 import { podsToDelete } from './pod-ranking.js';
 import { isPodActive, isPodReady } from './pod-state.js';
