@@ -18,6 +18,10 @@ import { systemMastersRules } from '../apiserver/authz/rule-resolver.js';
 import { unionRuleResolver } from '../apiserver/authz/union-rule-resolver.js';
 import { RbacAuthorizer, rbacEscalationCheck, startRbac } from '../apiserver/authz/rbac/index.js';
 import { impersonatingAuthenticator } from '../apiserver/authn/impersonation.js';
+import { bootstrapTokenAuthenticator } from '../apiserver/authn/bootstrap-token.js';
+import { agentDialer } from '../apiserver/streaming/dial.js';
+import { registerStreamingSubresources } from '../apiserver/streaming/register.js';
+import { ensureNodeJoinToken } from './join-token.js';
 import { openStore } from '../storage/open-store.js';
 import { startCompactor } from '../storage/compactor.js';
 import type { Store } from '../storage/store.js';
@@ -47,6 +51,8 @@ export interface ControlPlane {
   url: string;
   port: number;
   kubeconfigPath: string;
+  /** <dataDir>/node-token: what `kite agent --token` takes to join this server. */
+  nodeTokenPath: string;
   apiserver: ApiServer;
   store: Store;
   resources: ServedResources;
@@ -87,7 +93,13 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         objects: servedObjectGetter(resources.get),
         onReject: (reason) => log.debug({ reason }, 'service account token refused'),
       }),
+      bootstrapTokenAuthenticator({
+        objects: servedObjectGetter(resources.get),
+        onReject: (reason) => log.info({ reason }, 'bootstrap token refused'),
+      }),
     ]), authorizer),
+    // k3s' /cacerts: a joining agent fetches the CA unverified and checks its hash against the token.
+    publicDocuments: { '/cacerts': { contentType: 'text/plain; charset=utf-8', body: pki.serverCa.certPem } },
     authorizer,
     resources: resources.all,
     ready: resources.ready,
@@ -99,6 +111,12 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const rbacPolicy = await startRbac(rbac, resources, { log: (msg, fields) => log.warn(fields, msg) });
   if (rbacPolicy.bootstrap.created.length || rbacPolicy.bootstrap.updated.length) log.info(rbacPolicy.bootstrap, 'RBAC bootstrap policy ensured');
   await ensureKubernetesService(resources, port);
+  const joinToken = await ensureNodeJoinToken(resources, opts.dataDir, pki.serverCa.certPem);
+  // pods/log, exec, attach, port-forward reach any node's agent (embedded or joined) over HTTPS.
+  registerStreamingSubresources({
+    dialAgent: agentDialer({ caPem: pki.serverCa.certPem, certPem: pki.apiserverClient.certPem, keyPem: pki.apiserverClient.keyPem }),
+    getNode: (name) => resources.get('', 'nodes').registry.get('', name),
+  });
 
   const embedded = await startEmbeddedComponents({
     dataDir: opts.dataDir,
@@ -116,12 +134,14 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const url = `https://127.0.0.1:${port}`;
   const kubeconfigPath = join(opts.dataDir, 'kubeconfig.yaml');
   await writeKubeconfig(kubeconfigPath, { server: url, caPem: pki.serverCa.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
-  log.info({ url, kubeconfig: kubeconfigPath, ms: Date.now() - started }, 'kite API server ready');
+  log.info({ url, kubeconfig: kubeconfigPath, nodeToken: joinToken.path, ms: Date.now() - started }, 'kite API server ready');
+  if (joinToken.created) log.info({ nodeToken: joinToken.path }, `nodes join with: kite agent --server https://<this host>:${port} --token $(cat ${joinToken.path})`);
 
   return {
     url,
     port,
     kubeconfigPath,
+    nodeTokenPath: joinToken.path,
     apiserver,
     store,
     resources,
