@@ -24,6 +24,8 @@ import {
   rulesReviewHandler,
   selfSubjectAccessReviews,
   selfSubjectRulesReviews,
+  subjectAccessReviewHandler,
+  subjectAccessReviews,
 } from '../apiserver/registry/authorization/access-reviews.js';
 
 export interface ServedResources {
@@ -66,6 +68,7 @@ export async function buildServedResources(store: Store, opts: ServedResourcesOp
     }
     if (def === selfSubjectAccessReviews) served.createVirtual = accessReviewHandler(opts.authorizer);
     if (def === selfSubjectRulesReviews) served.createVirtual = rulesReviewHandler(opts.ruleResolver);
+    if (def === subjectAccessReviews) served.createVirtual = subjectAccessReviewHandler(opts.authorizer);
     if (def === selfSubjectReviews) served.createVirtual = selfSubjectReviewHandler();
     byName.set(`${def.resource}.${def.group}`, served);
     all.push(served);

@@ -33,7 +33,7 @@ import { clusterroles } from './rbac/clusterroles/storage.js';
 import { rolebindings } from './rbac/rolebindings/storage.js';
 import { roles } from './rbac/roles/storage.js';
 import { storageclasses } from './storage/storageclasses/storage.js';
-import { selfSubjectAccessReviews, selfSubjectRulesReviews } from './authorization/access-reviews.js';
+import { selfSubjectAccessReviews, selfSubjectRulesReviews, subjectAccessReviews } from './authorization/access-reviews.js';
 import { selfSubjectReviews } from './authentication/self-subject-reviews.js';
 import { certificatesigningrequests } from './certificates/certificatesigningrequests/storage.js';
 
@@ -84,6 +84,7 @@ const resources = (): unknown[] => [
   // authorization.k8s.io/v1
   selfSubjectAccessReviews,
   selfSubjectRulesReviews,
+  subjectAccessReviews,
   // authentication.k8s.io/v1
   selfSubjectReviews,
   // certificates.k8s.io/v1

@@ -1,5 +1,6 @@
 // authorization.k8s.io/v1 SelfSubjectAccessReview and SelfSubjectRulesReview: virtual resources
 // (create only, never stored) that ask the authorizer about the caller, for `kubectl auth can-i`.
+import { invalid } from '../../../apimachinery/errors.js';
 import type { KubeObject } from '../../../apimachinery/meta.js';
 import type { Authorizer } from '../../authz/authorizer.js';
 import type { RuleResolver } from '../../authz/rule-resolver.js';
@@ -36,8 +37,30 @@ const review = (kind: string, resource: string, singular: string): ResourceDefin
 
 export const selfSubjectAccessReviews = review('SelfSubjectAccessReview', 'selfsubjectaccessreviews', 'selfsubjectaccessreview');
 export const selfSubjectRulesReviews = review('SelfSubjectRulesReview', 'selfsubjectrulesreviews', 'selfsubjectrulesreview');
+export const subjectAccessReviews = review('SubjectAccessReview', 'subjectaccessreviews', 'subjectaccessreview');
 
-export function accessReviewHandler(authorizer: Authorizer) {
+interface SubjectSpec {
+  user?: string;
+  groups?: string[];
+  uid?: string;
+  extra?: Record<string, string[]>;
+}
+
+/**
+ * SubjectAccessReview: the same question about the user named in the spec (what the csrapproving
+ * controller and webhooks ask). RBAC decides who may create one (system:masters, controllers).
+ */
+export function subjectAccessReviewHandler(authorizer: Authorizer) {
+  const review = accessReviewHandler(authorizer, 'SubjectAccessReview');
+  return async (ctx: RequestContext, obj: KubeObject): Promise<KubeObject> => {
+    const spec = (obj.spec ?? {}) as SubjectSpec;
+    if (!spec.user && !(spec.groups ?? []).length) throw invalid('SubjectAccessReview', 'authorization.k8s.io', '', [{ reason: 'FieldValueRequired', field: 'spec.user', message: 'spec.user: Invalid value: "": at least one of user or group must be specified' }]);
+    const user = { name: spec.user ?? '', groups: spec.groups ?? [], ...(spec.uid ? { uid: spec.uid } : {}), ...(spec.extra ? { extra: spec.extra } : {}) };
+    return review({ ...ctx, user }, obj);
+  };
+}
+
+export function accessReviewHandler(authorizer: Authorizer, kind = 'SelfSubjectAccessReview') {
   return async (ctx: RequestContext, obj: KubeObject): Promise<KubeObject> => {
     const spec = (obj.spec ?? {}) as { resourceAttributes?: ResourceAttributes; nonResourceAttributes?: NonResourceAttributes };
     const r = spec.resourceAttributes;
@@ -58,7 +81,7 @@ export function accessReviewHandler(authorizer: Authorizer) {
     // `denied` means an authorizer said no; with no opinion anywhere Kubernetes reports only allowed: false.
     if (result.decision === 'deny' && result.reason) status.denied = true;
     if (result.reason) status.reason = result.reason;
-    return { ...obj, apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', metadata: { ...obj.metadata, creationTimestamp: null } as unknown as KubeObject['metadata'], status };
+    return { ...obj, apiVersion: 'authorization.k8s.io/v1', kind, metadata: { ...obj.metadata, creationTimestamp: null } as unknown as KubeObject['metadata'], status };
   };
 }
 

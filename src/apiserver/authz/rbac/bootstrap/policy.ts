@@ -6,6 +6,7 @@ import type { ClusterRole } from '../../../registry/rbac/clusterroles/strategy.j
 import type { Binding } from '../../../registry/rbac/rbac-validation.js';
 import { systemClusterRoles } from './system-roles.js';
 import { userClusterRoles } from './user-roles.js';
+import { certificateClusterRoleBindings, certificateClusterRoles } from './certificate-roles.js';
 
 export const BOOTSTRAP_LABEL = 'kubernetes.io/bootstrapping';
 export const BOOTSTRAP_LABEL_VALUE = 'rbac-defaults';
@@ -36,7 +37,7 @@ function withBootstrapMetadata<T extends ClusterRole | Binding>(obj: T): T {
   return obj;
 }
 
-export const bootstrapClusterRoles = (): ClusterRole[] => [...userClusterRoles(), ...systemClusterRoles()].map(withBootstrapMetadata);
+export const bootstrapClusterRoles = (): ClusterRole[] => [...userClusterRoles(), ...systemClusterRoles(), ...certificateClusterRoles()].map(withBootstrapMetadata);
 
 export const bootstrapClusterRoleBindings = (): Binding[] =>
   [
@@ -50,4 +51,5 @@ export const bootstrapClusterRoleBindings = (): Binding[] =>
     clusterBinding('system:kube-scheduler', users(KUBE_SCHEDULER_USER)),
     clusterBinding('system:volume-scheduler', users(KUBE_SCHEDULER_USER)),
     clusterBinding('system:kube-controller-manager', users(KUBE_CONTROLLER_MANAGER_USER)),
+    ...certificateClusterRoleBindings(),
   ].map(withBootstrapMetadata);
