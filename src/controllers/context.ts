@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { Client } from '../client/types.js';
 import type { InformerFactory } from '../client/informer-factory.js';
+import type { SigningAuthorities } from './certificates/signer.js';
 
 export interface ControllerContext {
   client: Client;
@@ -11,6 +12,8 @@ export interface ControllerContext {
   log: Logger;
   /** Workers per controller (Kubernetes' --concurrent-*-syncs, default 5). */
   workers?: number;
+  /** kite's CAs, for the CSR signer (csrsigning signs nothing without them). */
+  signingAuthorities?: SigningAuthorities;
 }
 
 /** Starts one controller: registers its informer handlers and runs its workers until `signal` aborts.

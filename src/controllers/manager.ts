@@ -11,6 +11,8 @@ import { startNodeLifecycleController } from './nodelifecycle/start.js';
 import { startDaemonSetController } from './daemonset/start.js';
 import { startJobController, startTtlAfterFinishedController } from './job/start.js';
 import { startCronJobController } from './cronjob/start.js';
+import { startCsrApprovingController } from './certificates/approver.js';
+import { startCsrSigningController } from './certificates/signer.js';
 
 export interface NamedController {
   /** Kubernetes' controller name (kube-controller-manager --controllers): "deployment", "garbage-collector", ... */
@@ -30,6 +32,8 @@ export const controllers: NamedController[] = [
   { name: 'job', start: startJobController },
   { name: 'cronjob', start: startCronJobController },
   { name: 'ttl-after-finished', start: startTtlAfterFinishedController },
+  { name: 'csrapproving', start: startCsrApprovingController },
+  { name: 'csrsigning', start: startCsrSigningController },
 ];
 
 /** Starts the named controllers (all by default); resolves when every one is running. */

@@ -53,7 +53,10 @@ export async function startEmbeddedComponents(opts: EmbeddedOptions): Promise<Em
   const informers = new SharedInformerFactory(client);
   let scheduler: Promise<void> | undefined;
   if (opts.controllers) {
-    const started = await startControllers({ client, informers, signal: abort.signal, log: opts.log.child({ component: 'controller-manager' }) });
+    const started = await startControllers({
+      client, informers, signal: abort.signal, log: opts.log.child({ component: 'controller-manager' }),
+      signingAuthorities: { client: opts.pki.clientCa.authority, serving: opts.pki.serverCa.authority },
+    });
     opts.log.info({ controllers: started }, 'controllers started');
   }
   if (opts.scheduler) {
