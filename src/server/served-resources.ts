@@ -3,6 +3,7 @@
 import type { KubeObject } from '../apimachinery/meta.js';
 import { AdmissionChain, type AdmissionPlugin } from '../apiserver/admission/admission.js';
 import { namespaceLifecycle } from '../apiserver/admission/namespace-lifecycle.js';
+import { serviceAccountAdmission } from '../apiserver/admission/service-account.js';
 import { defaultTolerationSeconds } from '../apiserver/admission/default-toleration-seconds.js';
 import { builtinResources } from '../apiserver/registry/builtin.js';
 import { ObjectCodec, resourcePrefix } from '../apiserver/registry/generic/codec.js';
@@ -54,7 +55,7 @@ export async function buildServedResources(store: Store, opts: ServedResourcesOp
     return served;
   };
   registerPodSubresources();
-  const admission = new AdmissionChain([namespaceLifecycle(lookup), defaultTolerationSeconds(), ...(opts.admissionPlugins ?? [])]);
+  const admission = new AdmissionChain([namespaceLifecycle(lookup), serviceAccountAdmission(lookup), defaultTolerationSeconds(), ...(opts.admissionPlugins ?? [])]);
   const all: ServedResource[] = [];
   for (const def of builtinResources()) {
     const registry = new RegistryStore(def, store, codec, admission);
