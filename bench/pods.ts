@@ -8,11 +8,15 @@
 //   4. 100 pods created at once: time until all are Running (and until all are gone again).
 // Prints figures and goals; never fails on noise. Needs root, containerd, and no other kite node here.
 //   npm run bench:pods
+// KITE_BENCH_QUICK=1: 20 pods in the burst and no second `kite up`. KITE_BENCH_TRACE=1: the agent
+// writes its phase timestamps (src/agent/pods/trace.ts) and a breakdown of the 30 pods' start-up is
+// printed, with the server's event-loop delay. KITE_BENCH_PROF=<dir>: kite server's CPU profile (bench/cpu-prof).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { containerdPaths } from '../src/agent/containerd/paths.js';
@@ -24,10 +28,15 @@ import { otherKiteNodes } from '../src/cli/up/server-process.js';
 import { containerdSkipReason, startTestContainerd } from '../test/util/containerd.js';
 import { KITE_BIN, freePort } from '../test/util/kite-server.js';
 import { rawCriTimings } from './cri-raw.js';
+import { type ClientTimes, breakdown, loopDelay } from './pod-trace.js';
 
 const NS = 'default';
+const QUICK = process.env.KITE_BENCH_QUICK === '1';
+const TRACE = process.env.KITE_BENCH_TRACE === '1';
+const PROF = process.env.KITE_BENCH_PROF;
 const SEQUENTIAL = 30;
-const BURST = 100;
+const BURST = QUICK ? 20 : 100;
+const epochMs = (): number => performance.timeOrigin + performance.now();
 
 const percentile = (samples: number[], p: number): number => {
   const s = [...samples].sort((a, b) => a - b);
@@ -127,7 +136,10 @@ async function main(): Promise<void> {
   }
   const root = await mkdtemp(join(tmpdir(), 'kite-bench-pods-'));
   const dataDir = join(root, 'server');
-  const env = { HOME: root, KITE_LOG_LEVEL: 'warn' };
+  const traceFile = join(root, 'pod-trace.jsonl');
+  const env: Record<string, string> = { HOME: root, KITE_LOG_LEVEL: 'warn' };
+  if (TRACE) env.KITE_POD_TRACE = traceFile;
+  if (PROF) Object.assign(env, { KITE_BENCH_PROF: PROF, NODE_OPTIONS: `--import=${fileURLToPath(new URL('./cpu-prof.js', import.meta.url))}` });
   const port = await freePort();
   const upArgs = ['up', '--data-dir', dataDir, '--https-port', String(port)];
   const fromOutput = (out: string): number => {
@@ -159,11 +171,18 @@ async function main(): Promise<void> {
     // 3b. Through kite, one pod after another.
     const watch = await podWatch(client);
     const startup: number[] = [];
+    const times: ClientTimes[] = [];
+    const uidOf = new Map<string, string>();
     for (let i = 0; i < SEQUENTIAL; i++) {
       const name = `seq-${i}`;
       const t0 = performance.now();
-      await client.create(PODS, NS, benchPod(name));
-      startup.push((await watch.running(name)) - t0);
+      const sent = epochMs();
+      const made = await client.create<Pod>(PODS, NS, benchPod(name));
+      const answered = epochMs();
+      uidOf.set(name, made.metadata?.uid ?? '');
+      const running = await watch.running(name);
+      startup.push(running - t0);
+      times.push({ name, sent, answered, running: performance.timeOrigin + running });
     }
     await client.deleteCollection(PODS, NS, { labelSelector: 'app=bench-pods' });
     await Promise.all(Array.from({ length: SEQUENTIAL }, (_, i) => watch.gone(`seq-${i}`)));
@@ -173,9 +192,11 @@ async function main(): Promise<void> {
     // 4. A burst of 100 pods.
     const names = Array.from({ length: BURST }, (_, i) => `burst-${i}`);
     let t0 = performance.now();
+    const burstFrom = epochMs();
     await Promise.all(names.map((n) => client!.create(PODS, NS, benchPod(n))));
     const created = performance.now() - t0;
     const allRunning = Math.max(...(await Promise.all(names.map((n) => watch.running(n))))) - t0;
+    const burstLag = loopDelay(traceFile, burstFrom, epochMs());
     const rssLoaded = { server: rssMb(serverPid), containerd: rssMb(containerdPid) };
     t0 = performance.now();
     await client.deleteCollection(PODS, NS, { labelSelector: 'app=bench-pods' });
@@ -185,10 +206,13 @@ async function main(): Promise<void> {
     client = undefined;
 
     // 1b. kite up again after kite down (data kept: no PKI, images present).
-    const down = await kite(['down', '--data-dir', dataDir], env);
-    if (down.code !== 0) throw new Error(`kite down failed:\n${down.out}`);
-    const warm = await kite(upArgs, env);
-    if (warm.code !== 0) throw new Error(`kite up (again) failed:\n${warm.out}`);
+    let warm = { code: 0, out: '', ms: NaN };
+    if (!QUICK) {
+      const down = await kite(['down', '--data-dir', dataDir], env);
+      if (down.code !== 0) throw new Error(`kite down failed:\n${down.out}`);
+      warm = await kite(upArgs, env);
+      if (warm.code !== 0) throw new Error(`kite up (again) failed:\n${warm.out}`);
+    }
 
     const rawP50 = raw.runPodSandbox.median + raw.createAndStart.median;
     const rawMax = raw.runPodSandbox.max + raw.createAndStart.max;
@@ -197,7 +221,7 @@ async function main(): Promise<void> {
     console.log('bench:pods — one node, kite server with its embedded agent, containerd, image present\n');
     console.log('kite up to the demo answering (packages already installed; goal <= 3 s; k3d 19.9 s, kind 33 s, minikube 50.8 s)');
     console.log(`  fresh data dir:   ${sec(cold.ms)} whole command (${sec(fromOutput(cold.out))} from server start)`);
-    console.log(`  after kite down:  ${sec(warm.ms)} whole command (${sec(fromOutput(warm.out))} from server start)`);
+    if (!QUICK) console.log(`  after kite down:  ${sec(warm.ms)} whole command (${sec(fromOutput(warm.out))} from server start)`);
     console.log(`idle RSS (goal: server + agent <= 150 MB): kite server ${rss.server.toFixed(0)} MB; containerd ${rss.containerd.toFixed(0)} MB (apart)`);
     console.log(`  with ${BURST} pods running: kite server ${rssLoaded.server.toFixed(0)} MB; containerd ${rssLoaded.containerd.toFixed(0)} MB`);
     console.log(`pod create -> Running (watch), ${SEQUENTIAL} pods one after another (goal p99 <= 1 s and <= 1.5x raw)`);
@@ -206,6 +230,11 @@ async function main(): Promise<void> {
     console.log(`  ratio:   p50 ${(p50 / rawP50).toFixed(2)}x  p99/raw max ${(p99 / rawMax).toFixed(2)}x`);
     console.log(`${BURST} pods at once on one node: creates accepted in ${ms(created)}; all Running after ${sec(allRunning)}; all gone ${sec(allGone)} after delete`);
     console.log(`  raw CRI floor, ${BURST} pods one after another (${BURST} x raw p50): ${sec(BURST * rawP50)}; ratio ${(allRunning / (BURST * rawP50)).toFixed(2)}x`);
+    if (TRACE) {
+      console.log(`\nwhere a pod's start-up goes (ms; ${SEQUENTIAL} pods one after another; agent phases from KITE_POD_TRACE):`);
+      for (const line of breakdown(traceFile, times, uidOf)) console.log(line);
+      console.log(`kite server event-loop delay during the ${BURST}-pod burst: max ${ms(burstLag.max)}, worst 500 ms p99 ${ms(burstLag.p99)}`);
+    }
   } finally {
     client?.close();
     const purge = await kite(['down', '--purge', '--data-dir', dataDir], env);

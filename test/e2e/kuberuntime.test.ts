@@ -107,7 +107,7 @@ describe('kuberuntime + volumes + probes on containerd (e2e)', { skip }, () => {
     };
     const sandbox = await runPod(pod);
     const secretDir = volumes.podVolumes(uid)?.get('creds')?.hostPath ?? '';
-    assert.equal(systemMounter.isMountPoint(secretDir), true, 'the secret volume is a tmpfs');
+    assert.equal(await systemMounter.isMountPoint(secretDir), true, 'the secret volume is a tmpfs');
     const t0 = performance.now();
     const { id, built } = await startContainer(pod, container, sandbox);
     t.diagnostic(`build + create + start: ${(performance.now() - t0).toFixed(0)} ms`);

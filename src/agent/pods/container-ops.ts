@@ -11,6 +11,7 @@ import { ImagePullError, type ImageManager, type RecordEvent } from './images.js
 import { type ContainerKind, containerAnnotations, containerLabels } from './labels.js';
 import type { StartFailure } from './pod-status.js';
 import { ContainerConfigError, type PodConfigBuilder } from './seams.js';
+import { tracePod } from './trace.js';
 
 /** The kubelet never gives a container less than this to stop. */
 export const MINIMUM_GRACE_PERIOD_SECONDS = 2;
@@ -57,6 +58,7 @@ export async function startContainer(deps: ContainerOpsDeps, req: StartRequest):
   let imageRef: string;
   try {
     imageRef = await deps.images.ensureImage(pod, container, ref, req.auths, req.sandboxConfig);
+    tracePod(pod.metadata?.uid, 'image');
   } catch (err) {
     if (!(err instanceof ImagePullError)) throw err;
     deps.record(ref, 'Warning', 'Failed', `Error: ${err.reason}`);
@@ -68,11 +70,13 @@ export async function startContainer(deps: ContainerOpsDeps, req: StartRequest):
     const config = await deps.builder.containerConfig(pod, container, {
       kind, restartCount: req.restartCount, imageRef, podIPs: req.podIPs, sandboxId: req.sandboxId, sandboxConfig: req.sandboxConfig,
     });
+    tracePod(pod.metadata?.uid, 'container-config');
     config.metadata = { name: container.name, attempt: req.restartCount };
     config.labels = { ...config.labels, ...containerLabels(pod, container, deps.nodeName) };
     config.annotations = { ...config.annotations, ...containerAnnotations(pod, container, kind, req.restartCount) };
     try {
       containerId = await deps.runtime.createContainer(req.sandboxId, config, req.sandboxConfig);
+      tracePod(pod.metadata?.uid, 'created');
     } catch (err) {
       deps.record(ref, 'Warning', 'Failed', `Error: ${errorMessage(err)}`);
       return { reason: 'CreateContainerError', message: errorMessage(err) };
@@ -86,6 +90,7 @@ export async function startContainer(deps: ContainerOpsDeps, req: StartRequest):
 
   try {
     await deps.runtime.startContainer(containerId);
+    tracePod(pod.metadata?.uid, 'started');
   } catch (err) {
     deps.record(ref, 'Warning', 'Failed', `Error: ${errorMessage(err)}`);
     return { reason: 'RunContainerError', message: errorMessage(err) };

@@ -3,7 +3,6 @@
 // for the environment. Also owns the pod's host files, removed once the pod is gone.
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import { mkdir, readdir, rm } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ObjectReference } from '../../client/event-recorder.js';
 import { buildContainerConfig } from '../kuberuntime/container-config.js';
@@ -15,6 +14,7 @@ import { buildSandboxConfig } from '../kuberuntime/sandbox-config.js';
 import { imageUserOf } from '../kuberuntime/security-context.js';
 import type { ContainerRuntime } from '../runtime/runtime.js';
 import type { ContainerConfig, PodSandboxConfig } from '../runtime/types.js';
+import { readMountPoints } from '../volumes/mount.js';
 import type { PodVolumes } from '../volumes/types.js';
 import type { RecordEvent } from './images.js';
 import type { ContainerConfigContext, PodConfigBuilder } from './seams.js';
@@ -114,7 +114,7 @@ export class KubeConfigBuilder implements PodConfigBuilder {
     this.#volumes.delete(uid);
     const dir = podDir(this.#opts.dataDir, uid);
     // Never recurse through a mount (a volume left mounted would lose its data): leave such a dir for later.
-    if (!hasMountUnder(dir)) await rm(dir, { recursive: true, force: true });
+    if (!(await hasMountUnder(dir))) await rm(dir, { recursive: true, force: true });
     const logsRoot = podLogsRoot(this.#opts.dataDir);
     for (const name of await readdir(logsRoot).catch(() => [] as string[])) {
       if (name.endsWith(`_${uid}`)) await rm(join(logsRoot, name), { recursive: true, force: true });
@@ -122,15 +122,7 @@ export class KubeConfigBuilder implements PodConfigBuilder {
   }
 }
 
-function hasMountUnder(dir: string): boolean {
-  let mounts: string;
-  try {
-    mounts = readFileSync('/proc/self/mountinfo', 'utf8');
-  } catch {
-    return false;
-  }
-  return mounts.split('\n').some((line) => {
-    const point = line.split(' ')[4];
-    return point !== undefined && (point === dir || point.startsWith(`${dir}/`));
-  });
+async function hasMountUnder(dir: string): Promise<boolean> {
+  const points = await readMountPoints().catch(() => [] as string[]);
+  return points.some((p) => p === dir || p.startsWith(`${dir}/`));
 }

@@ -23,6 +23,7 @@ import { credentialsForImage, credentialsFromSecret } from './pull-secrets.js';
 import { type PodRuntimeState, readPodRuntimeState } from './runtime-state.js';
 import type { PodConfigBuilder, PodProber } from './seams.js';
 import { StatusManager } from './status-manager.js';
+import { tracePod } from './trace.js';
 
 export interface PodControllerOptions {
   client: Client;
@@ -108,6 +109,7 @@ export class PodController {
   #observe(pod: Pod, changed = true): void {
     const uid = pod.metadata?.uid;
     if (!uid || pod.spec?.nodeName !== this.#opts.nodeName) return;
+    tracePod(uid, 'seen');
     this.#pods.set(uid, pod);
     if (changed) this.#opts.builder.observePod?.(pod);
     if (this.#synced && changed) this.workers.update(uid);
@@ -201,7 +203,9 @@ export class PodController {
   async syncPod(uid: string): Promise<WorkerResult> {
     const { runtime, clock } = this.#opts;
     const pod = this.#pods.get(uid);
+    tracePod(uid, 'sync');
     const state = await readPodRuntimeState(runtime, uid);
+    tracePod(uid, 'state');
     if (!pod) {
       const leftovers = state.sandboxes.length > 0 || state.containers.length > 0;
       const last = this.#gone.get(uid) ?? standInPod(uid, state);
@@ -222,6 +226,7 @@ export class PodController {
       requeueAfterMs = (await this.podSync.syncPod(pod, state, failures)).requeueAfterMs;
     }
     const after = await readPodRuntimeState(runtime, uid);
+    tracePod(uid, 'state-after');
     await this.podSync.gc(after);
     // Probe workers first: a container that just started has a readiness probe to pass before it is ready.
     const running = after.containers.filter((c) => c.state === 'CONTAINER_RUNNING' && c.kind === 'regular');
@@ -233,7 +238,9 @@ export class PodController {
       ready: (id) => this.#opts.prober.ready(id),
       started: (id) => this.#opts.prober.started(id),
     });
+    tracePod(uid, 'status-sent');
     await this.statuses.setStatus(pod, status);
+    tracePod(uid, 'status-written');
     if (isTerminalPhase(status.phase)) this.#opts.prober.removePod(uid);
     return { requeueAfterMs: Math.min(requeueAfterMs ?? Infinity, this.#opts.resyncPeriodMs ?? 60_000) };
   }

@@ -13,6 +13,7 @@ import { computePodActions, findContainer } from './pod-actions.js';
 import type { StartFailure } from './pod-status.js';
 import type { PodRuntimeState } from './runtime-state.js';
 import type { PodConfigBuilder, ProbeResults } from './seams.js';
+import { tracePod } from './trace.js';
 
 export interface PodSyncDeps extends ContainerOpsDeps {
   runtime: ContainerRuntime;
@@ -79,6 +80,7 @@ export class PodSync {
       for (const c of state.containers) if (c.kind === 'init') await runtime.removeContainer(c.id).catch(ignoreNotFound);
       try {
         await this.deps.builder.preparePod(pod);
+        tracePod(pod.metadata?.uid, 'prepared');
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         record(podRef(pod), 'Warning', 'FailedMount', `Unable to attach or mount volumes: ${message}`);
@@ -86,7 +88,9 @@ export class PodSync {
       }
       try {
         sandboxConfig = await this.#sandboxConfig(pod, actions.sandboxAttempt);
+        tracePod(pod.metadata?.uid, 'sandbox-config');
         sandboxId = await runtime.runPodSandbox(sandboxConfig);
+        tracePod(pod.metadata?.uid, 'sandbox');
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         record(podRef(pod), 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${message}`);
@@ -95,6 +99,7 @@ export class PodSync {
       }
       const net = (await runtime.podSandboxStatus(sandboxId)).status?.network;
       ips = [net?.ip ?? '', ...(net?.additionalIps ?? []).map((a) => a.ip)].filter(Boolean);
+      tracePod(pod.metadata?.uid, 'sandbox-status');
     } else {
       sandboxConfig = await this.#sandboxConfig(pod, actions.sandboxAttempt);
     }

@@ -5,8 +5,20 @@ import { readFileSync } from 'node:fs';
 import { readdir, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** Mount points of every cgroup hierarchy (v1 controllers, the v2 unified tree, named v1 trees). */
-export function cgroupMountPoints(mountinfo = readFileSync('/proc/self/mountinfo', 'utf8')): string[] {
+let hostCgroupMounts: string[] | undefined;
+
+/**
+ * Mount points of every cgroup hierarchy (v1 controllers, the v2 unified tree, named v1 trees).
+ * This host's are read once per process: cgroup hierarchies are mounted at boot and do not move,
+ * while /proc/self/mountinfo grows with every pod (rootfs, shm, netns, volumes) and reading it
+ * takes the kernel's mount lock that containerd's mounts contend for.
+ */
+export function cgroupMountPoints(mountinfo?: string): string[] {
+  if (mountinfo === undefined) return [...(hostCgroupMounts ??= parseCgroupMounts(readFileSync('/proc/self/mountinfo', 'utf8')))];
+  return parseCgroupMounts(mountinfo);
+}
+
+function parseCgroupMounts(mountinfo: string): string[] {
   const points: string[] = [];
   for (const line of mountinfo.split('\n')) {
     // "<id> <parent> <maj:min> <root> <mount point> <options> [optional...] - <fstype> <source> <super options>"

@@ -32,12 +32,12 @@ describe('real tmpfs (root)', { skip }, () => {
     const path = join(dir, 'small');
     await mkdir(path);
     await systemMounter.mountTmpfs(path, { sizeBytes: 1024 * 1024, mode: 0o1777 });
-    assert.equal(systemMounter.isMountPoint(path), true);
+    assert.equal(await systemMounter.isMountPoint(path), true);
     assert.equal((await stat(path)).mode & 0o7777, 0o1777);
     await writeFile(join(path, 'ok'), Buffer.alloc(512 * 1024));
     await assert.rejects(writeFile(join(path, 'too-big'), Buffer.alloc(2 * 1024 * 1024)), { code: 'ENOSPC' });
     await systemMounter.unmount(path);
-    assert.equal(systemMounter.isMountPoint(path), false);
+    assert.equal(await systemMounter.isMountPoint(path), false);
     await assert.rejects(stat(join(path, 'ok')), { code: 'ENOENT' }, 'the contents went with the tmpfs');
     await systemMounter.unmount(path); // idempotent
   });
@@ -48,12 +48,12 @@ describe('real tmpfs (root)', { skip }, () => {
     const pod = testPod({ volumes: [{ name: 's', secret: { secretName: 's' } }], containers: [{ name: 'app', volumeMounts: [{ name: 's', mountPath: '/s' }] }] }, { uid: 'real-tmpfs' });
     const vols = await vm.setUpPod(pod);
     const path = vols.get('s')?.hostPath ?? '';
-    assert.equal(systemMounter.isMountPoint(path), true);
+    assert.equal(await systemMounter.isMountPoint(path), true);
     assert.equal(await readFile(join(path, 'k'), 'utf8'), 'v');
     await vm.setUpPod(pod);
     assert.equal(mountPoints().filter((m) => m === path).length, 1, 'not mounted twice');
     await vm.tearDownPod('real-tmpfs');
-    assert.equal(systemMounter.isMountPoint(path), false);
+    assert.equal(await systemMounter.isMountPoint(path), false);
     await assert.rejects(stat(path), { code: 'ENOENT' });
   });
 });

@@ -4,6 +4,7 @@
 // packages are unmaintained C++ builds) would be a compiled dependency for two system calls.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -19,7 +20,7 @@ export interface TmpfsOptions {
 export interface Mounter {
   mountTmpfs(path: string, opts?: TmpfsOptions): Promise<void>;
   unmount(path: string): Promise<void>;
-  isMountPoint(path: string): boolean;
+  isMountPoint(path: string): Promise<boolean>;
 }
 
 /** Mount points from /proc/self/mountinfo (octal escapes such as \040 decoded). */
@@ -30,6 +31,14 @@ export function mountPoints(mountinfo = readFileSync('/proc/self/mountinfo', 'ut
     if (field) out.push(field.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(Number.parseInt(oct, 8))));
   }
   return out;
+}
+
+/**
+ * mountPoints() read without blocking the event loop: with many pods mountinfo is long, and
+ * reading it waits on the kernel's mount lock while containerd mounts and unmounts rootfs.
+ */
+export async function readMountPoints(): Promise<string[]> {
+  return mountPoints(await readFile('/proc/self/mountinfo', 'utf8'));
 }
 
 const commandError = (what: string, err: unknown): Error => {
@@ -52,11 +61,11 @@ export const systemMounter: Mounter = {
     try {
       await run('umount', [path]);
     } catch (err) {
-      if (!systemMounter.isMountPoint(path)) return; // already gone
+      if (!(await systemMounter.isMountPoint(path))) return; // already gone
       throw commandError(`umount ${path}`, err);
     }
   },
-  isMountPoint: (path) => mountPoints().includes(path),
+  isMountPoint: async (path) => (await readMountPoints()).includes(path),
 };
 
 /** True when this process may mount (root). */

@@ -67,7 +67,7 @@ function memoryVolumeSize(pod: Pod, sizeLimit: string | undefined, host: PluginH
 /** Creates the directory, with a tmpfs on it when memory-backed (once). */
 async function ensureDir(path: string, mode: number, tmpfs: boolean, host: PluginHost, sizeBytes?: number): Promise<void> {
   await mkdir(path, { recursive: true, mode });
-  if (tmpfs && host.mounter && !host.mounter.isMountPoint(path)) await host.mounter.mountTmpfs(path, { sizeBytes, mode });
+  if (tmpfs && host.mounter && !(await host.mounter.isMountPoint(path))) await host.mounter.mountTmpfs(path, { sizeBytes, mode });
   await chmod(path, mode);
 }
 
@@ -139,7 +139,7 @@ export async function setUpVolume(pod: Pod, volume: Volume, host: PluginHost): P
   const dir = plugin ? volumeDir(host.dataDir, uid, plugin, volume.name) : '';
   if (volume.emptyDir) {
     const memory = volume.emptyDir.medium === 'Memory';
-    const fresh = !(host.mounter?.isMountPoint(dir) ?? false);
+    const fresh = !((await host.mounter?.isMountPoint(dir)) ?? false);
     await ensureDir(dir, 0o777, memory, host, memory ? memoryVolumeSize(pod, volume.emptyDir.sizeLimit, host) : undefined);
     if (fresh) await setVolumeOwnership(dir, pod.spec?.securityContext?.fsGroup, false);
     return { hostPath: dir, readOnly: false, plugin: EMPTY_DIR };

@@ -21,7 +21,7 @@ class FakeMounter implements Mounter {
     this.calls.push(`umount ${path}`);
     this.mounted.delete(path);
   }
-  isMountPoint(path: string): boolean {
+  async isMountPoint(path: string): Promise<boolean> {
     return this.mounted.has(path);
   }
 }
@@ -89,7 +89,7 @@ describe('VolumeManager', () => {
     const scratch = volDir(pod, 'kubernetes.io~empty-dir', 'scratch');
     assert.deepEqual(vols.get('scratch'), { hostPath: scratch, readOnly: false, plugin: 'kubernetes.io/empty-dir' });
     assert.equal((await stat(scratch)).mode & 0o777, 0o777);
-    assert.equal(mounter.isMountPoint(scratch), false);
+    assert.equal(await mounter.isMountPoint(scratch), false);
     assert.deepEqual(mounter.mounted.get(volDir(pod, 'kubernetes.io~empty-dir', 'fast')), { sizeBytes: 64 * MiB, mode: 0o777 }, 'the pod limit (64Mi) is below sizeLimit');
     assert.deepEqual(mounter.mounted.get(volDir(pod, 'kubernetes.io~empty-dir', 'tiny')), { sizeBytes: MiB, mode: 0o777 });
     assert.deepEqual(vols.get('host'), { hostPath: join(dataDir, 'host-made'), readOnly: false, plugin: 'kubernetes.io/host-path' });
@@ -121,7 +121,7 @@ describe('VolumeManager', () => {
     const vols = await vm.setUpPod(pod);
     const all = volDir(pod, 'kubernetes.io~configmap', 'all');
     assert.deepEqual(vols.get('all'), { hostPath: all, readOnly: true, plugin: 'kubernetes.io/configmap' });
-    assert.equal(mounter.isMountPoint(all), false, 'configMaps live on disk');
+    assert.equal(await mounter.isMountPoint(all), false, 'configMaps live on disk');
     assert.equal(await readFile(join(all, 'app.conf'), 'utf8'), 'debug=true');
     assert.deepEqual([...(await readFile(join(all, 'logo.bin')))], [0, 1]);
     assert.equal((await stat(join(all, 'other'))).mode & 0o777, 0o644);
@@ -130,13 +130,13 @@ describe('VolumeManager', () => {
     assert.equal((await stat(join(some, 'conf/app.conf'))).mode & 0o777, 0o600);
 
     const creds = volDir(pod, 'kubernetes.io~secret', 'creds');
-    assert.equal(mounter.isMountPoint(creds), true, 'secrets live on tmpfs');
+    assert.equal(await mounter.isMountPoint(creds), true, 'secrets live on tmpfs');
     assert.equal(await readFile(join(creds, 'password'), 'utf8'), 's3cret');
     assert.equal((await stat(join(creds, 'user'))).mode & 0o777, 0o400);
     assert.deepEqual((await readdir(volDir(pod, 'kubernetes.io~secret', 'maybe'))).filter((n) => !n.startsWith('..')), [], 'optional and missing: empty');
 
     const info = volDir(pod, 'kubernetes.io~downward-api', 'info');
-    assert.equal(mounter.isMountPoint(info), true);
+    assert.equal(await mounter.isMountPoint(info), true);
     assert.equal(await readFile(join(info, 'labels'), 'utf8'), 'app="web"');
     assert.equal(await readFile(join(info, 'name'), 'utf8'), 'web');
     assert.equal(await readFile(join(info, 'mem'), 'utf8'), '64');
@@ -209,7 +209,7 @@ describe('VolumeManager', () => {
     const pod = podWith([projected], {}, { uid: 'pod-proj' });
     await vm.setUpPod(pod);
     const dir = volDir(pod, 'kubernetes.io~projected', 'kube-api-access');
-    assert.equal(mounter.isMountPoint(dir), true);
+    assert.equal(await mounter.isMountPoint(dir), true);
     assert.equal(await readFile(join(dir, 'token'), 'utf8'), 'token-default-robot-web-api-1');
     assert.equal(await readFile(join(dir, 'ca.crt'), 'utf8'), 'debug=true');
     assert.equal(await readFile(join(dir, 'user'), 'utf8'), 'admin');

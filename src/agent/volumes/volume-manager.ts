@@ -15,7 +15,7 @@ import type { PodEvent } from '../kuberuntime/errors.js';
 import type { NodeAllocatable } from '../kuberuntime/fieldpath.js';
 import { podsRoot, podVolumesDir } from '../kuberuntime/paths.js';
 import type { VolumeContext } from '../kuberuntime/resolve-context.js';
-import { canMount, mountPoints, type Mounter, systemMounter } from './mount.js';
+import { canMount, type Mounter, readMountPoints, systemMounter } from './mount.js';
 import { type PluginHost, pluginOf, REFRESHED_PLUGINS, setUpVolume, VolumeNotReadyError } from './plugins.js';
 import { TokenManager } from './tokens.js';
 import type { MountedVolume, PodVolumes } from './types.js';
@@ -193,8 +193,8 @@ export class VolumeManager {
         const pluginDir = join(root, plugin);
         for (const name of await readdir(pluginDir).catch(() => [] as string[])) {
           const dir = join(pluginDir, name);
-          if (this.#mounter?.isMountPoint(dir)) await this.#mounter.unmount(dir);
-          if (mountedUnder(dir)) {
+          if (await this.#mounter?.isMountPoint(dir)) await this.#mounter?.unmount(dir);
+          if (await mountedUnder(dir)) {
             stuck.push(dir);
             continue;
           }
@@ -228,12 +228,7 @@ export class VolumeManager {
   }
 }
 
-function mountedUnder(dir: string): boolean {
-  let points: string[];
-  try {
-    points = mountPoints();
-  } catch {
-    return false;
-  }
+async function mountedUnder(dir: string): Promise<boolean> {
+  const points = await readMountPoints().catch(() => [] as string[]);
   return points.some((p) => p === dir || p.startsWith(`${dir}/`));
 }
