@@ -99,7 +99,11 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       }),
     ]), authorizer),
     // k3s' /cacerts: a joining agent fetches the CA unverified and checks its hash against the token.
-    publicDocuments: { '/cacerts': { contentType: 'text/plain; charset=utf-8', body: pki.serverCa.certPem } },
+    // The client CA too (public like any CA certificate): agents verify the API server's calls to port 10250 with it.
+    publicDocuments: {
+      '/cacerts': { contentType: 'text/plain; charset=utf-8', body: pki.serverCa.certPem },
+      '/v1-kite/client-ca.crt': { contentType: 'text/plain; charset=utf-8', body: pki.clientCa.certPem },
+    },
     authorizer,
     resources: resources.all,
     ready: resources.ready,
