@@ -1,17 +1,24 @@
 // Image pulls from a real registry end to end: Debian's docker-registry on loopback (one open, one
 // behind htpasswd basic auth) holding images kite built and pushed itself, a real `kite server`,
 // kite's agent in this process against real containerd, and the real kubectl. containerd reaches a
-// plain-HTTP registry on 127.0.0.1 by itself (it falls back to HTTP for loopback), so no hosts.toml.
+// plain-HTTP registry on 127.0.0.1 by itself (it falls back to HTTP for loopback); any other
+// plain-HTTP registry needs a certs.d/<host:port>/hosts.toml, which the last test writes.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import type { Pod, ServiceAccount } from 'kubernetes-types/core/v1.js';
 import { type Agent, startAgent } from '../../src/agent/agent.js';
+import { renderPlainHttpHosts } from '../../src/agent/containerd/config.js';
 import { busyboxImage } from '../../src/agent/images/builtin.js';
 import type { BuiltOciImage, OciImageSpec } from '../../src/agent/images/oci-layout.js';
 import { RestClient } from '../../src/client/rest-client.js';
 import { PODS, SERVICE_ACCOUNTS } from '../../src/client/resources.js';
 import { containerdSkipReason, startTestContainerd, type TestContainerd } from '../util/containerd.js';
-import { freePort, type KiteServer, startKiteServer } from '../util/kite-server.js';
+import { freePort, KITE_BIN, type KiteServer, startKiteServer } from '../util/kite-server.js';
 import { registrySkipReason, startTestRegistry, type TestRegistry } from '../util/registry.js';
 
 const skip = containerdSkipReason() ?? registrySkipReason();
@@ -41,6 +48,12 @@ const versioned = (version: string): OciImageSpec => {
 // Exits promptly on SIGTERM (PID 1 ignores signals it has no trap for).
 const SLEEPER = ['sh', '-c', 'trap "exit 0" TERM; cat /version; while :; do sleep 1 & wait $!; done'];
 const USER = { username: 'kite-puller', password: 's3cret-pw' };
+
+/** An IPv4 address of this machine other than loopback: containerd speaks only HTTPS to it by default. */
+const outsideAddress = Object.entries(networkInterfaces())
+  .filter(([name]) => name === 'eth0' || name.startsWith('en'))
+  .flatMap(([, addrs]) => addrs ?? [])
+  .find((a) => a.family === 'IPv4' && !a.internal)?.address;
 
 describe('image pulls from a registry (e2e)', { skip }, () => {
   let server: KiteServer;
@@ -130,6 +143,9 @@ describe('image pulls from a registry (e2e)', { skip }, () => {
     assert.ok(listed, 'CRI ListImages shows the pulled image');
     assert.equal(listed.id, v1.config.digest);
     assert.deepEqual(listed.repoDigests, [`${open.host}/kite/busybox@${v1.manifest.digest}`]);
+    const { stdout } = await promisify(execFile)(process.execPath, [KITE_BIN, 'image', 'ls', '--container-runtime-endpoint', c.endpoint]);
+    const row = stdout.split('\n').find((l) => l.startsWith(`${open.host}/kite/busybox `));
+    assert.match(row ?? '', new RegExp(`^${open.host}/kite/busybox\\s+pulled\\s+${v1.config.digest.slice(7, 20)}\\s`), stdout);
   });
 
   test('IfNotPresent with the image present does not pull again', async () => {
@@ -211,5 +227,26 @@ describe('image pulls from a registry (e2e)', { skip }, () => {
     const own = await waitingReason('ownsecret', 'ErrImagePull');
     assert.match(own.message ?? '', /401 Unauthorized/);
     assert.deepEqual((await getPod('ownsecret')).spec?.imagePullSecrets, [{ name: 'badcred' }]);
+  });
+
+  test('a plain-HTTP registry off loopback needs a certs.d hosts.toml, read on the next pull', { skip: outsideAddress ? false : 'no non-loopback IPv4 address' }, async () => {
+    const remote = await startTestRegistry({ listenHost: outsideAddress });
+    try {
+      await remote.push(versioned('remote'), 'kite/remote', '1');
+      const image = `${remote.host}/kite/remote:1`;
+      await apply('remote-https', { containers: [container(image, 'IfNotPresent')] });
+      const err = await waitingReason('remote-https', 'ErrImagePull');
+      assert.match(err.message ?? '', /server gave HTTP response to HTTPS client/);
+      // What a user does for such a registry (the README says so): no containerd restart needed.
+      const dir = join(c.supervisor!.paths.certsDir, remote.host);
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, 'hosts.toml'), renderPlainHttpHosts(remote.host));
+      await apply('remote-http', { containers: [container(image, 'IfNotPresent')] });
+      await running('remote-http');
+      // The first pod starts on its next sync without waiting out its pull backoff: the image is present now.
+      await running('remote-https');
+    } finally {
+      await remote.stop();
+    }
   });
 });

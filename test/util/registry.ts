@@ -23,7 +23,7 @@ export function registrySkipReason(): string | undefined {
 export interface RegistryAuth { username: string; password: string }
 
 export interface TestRegistry {
-  /** "127.0.0.1:PORT", the registry part of image references. */
+  /** "127.0.0.1:PORT" (or listenHost:PORT), the registry part of image references. */
   host: string;
   url: string;
   auth?: RegistryAuth;
@@ -33,7 +33,7 @@ export interface TestRegistry {
   stop(): Promise<void>;
 }
 
-function configYaml(port: number, storage: string, htpasswdFile?: string): string {
+function configYaml(address: string, storage: string, htpasswdFile?: string): string {
   return `version: 0.1
 log:
   level: warn
@@ -45,7 +45,7 @@ storage:
   delete:
     enabled: true
 http:
-  addr: 127.0.0.1:${port}
+  addr: ${address}
 ${htpasswdFile ? `auth:
   htpasswd:
     realm: kite-test
@@ -53,7 +53,13 @@ ${htpasswdFile ? `auth:
 ` : ''}`;
 }
 
-export async function startTestRegistry(opts: { auth?: RegistryAuth } = {}): Promise<TestRegistry> {
+export interface TestRegistryOptions {
+  auth?: RegistryAuth;
+  /** Address to listen on and to name the registry by (default 127.0.0.1, which containerd reaches over plain HTTP by itself). */
+  listenHost?: string;
+}
+
+export async function startTestRegistry(opts: TestRegistryOptions = {}): Promise<TestRegistry> {
   const dir = await mkdtemp(join(tmpdir(), 'kite-registry-'));
   const port = await freePort();
   let htpasswdFile: string | undefined;
@@ -63,12 +69,12 @@ export async function startTestRegistry(opts: { auth?: RegistryAuth } = {}): Pro
     await writeFile(htpasswdFile, execFileSync(HTPASSWD_BIN, ['-Bbn', opts.auth.username, opts.auth.password], { encoding: 'utf8' }));
   }
   const configFile = join(dir, 'config.yml');
-  await writeFile(configFile, configYaml(port, join(dir, 'storage'), htpasswdFile));
+  const host = `${opts.listenHost ?? '127.0.0.1'}:${port}`;
+  await writeFile(configFile, configYaml(host, join(dir, 'storage'), htpasswdFile));
   let out = '';
   const child: ChildProcess = spawn(REGISTRY_BIN, ['serve', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const host = `127.0.0.1:${port}`;
   const url = `http://${host}`;
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
