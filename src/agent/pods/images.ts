@@ -75,18 +75,19 @@ export class ImageManager {
     this.#record(ref, 'Normal', 'Pulling', `Pulling image "${image}"`);
     const started = performance.now();
     let imageRef: string | undefined;
-    let lastError: unknown;
-    // Each matching credential is tried in turn, then an anonymous pull (as the kubelet's puller does).
-    for (const auth of [...auths, undefined]) {
+    const errors: string[] = [];
+    // Each matching credential in turn; anonymously only when none matches (kuberuntime's PullImage).
+    for (const auth of auths.length > 0 ? auths : [undefined]) {
       try {
         imageRef = await this.#runtime.pullImage({ image }, auth, sandboxConfig);
         break;
       } catch (err) {
-        lastError = err;
+        errors.push(err instanceof Error ? err.message : String(err));
       }
     }
     if (imageRef === undefined) {
-      const detail = lastError instanceof Error ? lastError.message : String(lastError);
+      // utilerrors.NewAggregate's text: the one error, or all of them in brackets.
+      const detail = errors.length === 1 ? errors[0]! : `[${errors.join(', ')}]`;
       this.#record(ref, 'Warning', 'Failed', `Failed to pull image "${image}": ${detail}`);
       this.backoff.next(key, this.backoff.clock.now());
       this.#lastPullError.set(key, `ErrImagePull: ${detail}`);
