@@ -432,6 +432,36 @@ describe('pod worker: termination', () => {
     assert.deepEqual(calls, [`execSync ${id} 7`, `stopContainer ${id} 7`]);
   });
 
+  test('a second delete with a shorter grace period stops the containers sooner; the stop in progress ends with them', { timeout: 5000 }, async () => {
+    const harness = await startHarness();
+    h = harness;
+    await h.createPod({ terminationGracePeriodSeconds: 30, containers: [APP] });
+    const [id] = running(h);
+    const stops: number[] = [];
+    let release = (): void => undefined;
+    const realStop = h.runtime.stopContainer.bind(h.runtime);
+    h.runtime.stopContainer = async (cid, timeout) => {
+      stops.push(timeout);
+      // The first stop waits out its grace period like containerd would, until a shorter one kills the container.
+      if (stops.length === 1) await new Promise<void>((r) => (release = r));
+      else release();
+      return realStop(cid, timeout);
+    };
+    const setGrace = async (grace: number): Promise<void> => {
+      const pod = await harness.getPod('web');
+      await harness.client.update<Pod>(PODS, 'default', {
+        ...pod, metadata: { ...pod.metadata, finalizers: ['test/graceful'], deletionTimestamp: new Date(harness.clock.now() + grace * 1000).toISOString(), deletionGracePeriodSeconds: grace },
+      });
+    };
+    await setGrace(30);
+    while (stops.length === 0) await new Promise((r) => setImmediate(r));
+    await setGrace(1);
+    await h.settle();
+    assert.deepEqual(stops.slice(0, 2), [30, 2], 'stopped again with the new grace period (at least the minimum of 2 s)');
+    assert.equal(h.runtime.containers.has(id!), false);
+    assert.equal(h.runtime.sandboxes.size, 0);
+  });
+
   test('sandboxes of a pod unknown to the API are removed (after the pod cache synced)', async () => {
     const runtime = new FakeRuntime();
     runtime.addImage('busybox:1.36');

@@ -13,6 +13,7 @@ import type { Client } from '../../client/types.js';
 import type { ContainerRuntime } from '../runtime/runtime.js';
 import type { AuthConfig } from '../runtime/types.js';
 import { Backoff, CONTAINER_BACKOFF } from './backoff.js';
+import { MINIMUM_GRACE_PERIOD_SECONDS } from './container-ops.js';
 import { ImageManager, type RecordEvent } from './images.js';
 import { POD_UID_LABEL, formatPod, ownedBy } from './labels.js';
 import type { PodCgroups } from './pod-cgroups.js';
@@ -94,6 +95,7 @@ export class PodController {
       onAdd: (pod) => this.#observe(pod),
       onUpdate: (old, pod) => {
         if (old.metadata?.uid !== pod.metadata?.uid) this.#forgetPod(old.metadata?.uid ?? '');
+        else if (graceShortened(old, pod)) void this.#stopSooner(pod);
         // The agent's own status writes come back as updates: only a change of what the pod asks for is news.
         this.#observe(pod, semanticallyDifferent(old, pod));
       },
@@ -113,6 +115,24 @@ export class PodController {
     this.#pods.set(uid, pod);
     if (changed) this.#opts.builder.observePod?.(pod);
     if (this.#synced && changed) this.workers.update(uid);
+  }
+
+  /**
+   * A second delete shortened the grace period of a pod already being stopped (the kubelet's pod
+   * worker then cancels the kill in progress): stop its containers again with what is left now;
+   * the stop already waiting in the runtime ends with them.
+   */
+  async #stopSooner(pod: Pod): Promise<void> {
+    const grace = Math.max(pod.metadata?.deletionGracePeriodSeconds ?? 0, MINIMUM_GRACE_PERIOD_SECONDS);
+    try {
+      const state = await readPodRuntimeState(this.#opts.runtime, pod.metadata?.uid ?? '');
+      const running = state.containers.filter((c) => c.state === 'CONTAINER_RUNNING');
+      await Promise.all(running.map((c) => this.#opts.runtime.stopContainer(c.id, grace).catch((err: unknown) => {
+        if (!isNotFound(err)) throw err;
+      })));
+    } catch (err) {
+      this.#opts.log('could not stop the pod sooner', { pod: formatPod(pod), error: String(err) });
+    }
   }
 
   #forgetPod(uid: string): void {
@@ -319,6 +339,13 @@ function semanticallyDifferent(a: Pod, b: Pod): boolean {
     p.spec, p.metadata?.labels, p.metadata?.annotations, p.metadata?.deletionTimestamp, p.metadata?.deletionGracePeriodSeconds, p.metadata?.ownerReferences,
   ]);
   return essence(a) !== essence(b);
+}
+
+/** Already terminating, and a later delete asked for less time (kube-apiserver only ever shortens it). */
+function graceShortened(old: Pod, pod: Pod): boolean {
+  const before = old.metadata?.deletionGracePeriodSeconds;
+  const now = pod.metadata?.deletionGracePeriodSeconds;
+  return old.metadata?.deletionTimestamp !== undefined && before !== undefined && now !== undefined && now < before;
 }
 
 /** A pod object standing in for one the API no longer has, named from the runtime's records. */
