@@ -74,6 +74,18 @@ function runsContainerd(dir: string): boolean {
   }
 }
 
+function flagValue(argv: string[], flag: string): string | undefined {
+  const at = argv.indexOf(flag);
+  return at >= 0 ? argv[at + 1] : argv.find((a) => a.startsWith(`${flag}=`))?.slice(flag.length + 1);
+}
+
+// A node given its own pod bridge, subnet, cgroup root and kubelet port (e.g. a test's) shares nothing with the default one.
+const NODE_RESOURCE_FLAGS: Array<[string, string]> = [['--pod-bridge', 'kite0'], ['--pod-cidr', '10.42.0.0/16'], ['--cgroup-root', '/kite'], ['--kubelet-port', '10250']];
+const ownNodeResources = (argv: string[]): boolean => NODE_RESOURCE_FLAGS.every(([flag, byDefault]) => {
+  const v = flagValue(argv, flag);
+  return v !== undefined && v !== byDefault;
+});
+
 /**
  * Data dirs of other `kite server`s on this host that run a node agent: they own the pod bridge,
  * the pod subnet and the kubelet port, so a second node here would collide with them.
@@ -83,8 +95,8 @@ export function otherKiteNodes(dataDir: string): string[] {
   for (const name of readdirSync('/proc')) {
     const argv = Number(name) ? cmdline(Number(name)) : undefined;
     if (!argv || !argv.some((a) => a.endsWith('/kite') || a === 'bin/kite') || !argv.includes('server') || argv.includes('--disable-agent')) continue;
-    const at = argv.indexOf('--data-dir');
-    const dir = at >= 0 ? argv[at + 1] : argv.find((a) => a.startsWith('--data-dir='))?.slice('--data-dir='.length);
+    if (ownNodeResources(argv)) continue;
+    const dir = flagValue(argv, '--data-dir');
     if (dir && dir !== dataDir && runsContainerd(dir)) dirs.add(dir);
   }
   return [...dirs];
