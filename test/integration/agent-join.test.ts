@@ -1,0 +1,187 @@
+// A standalone agent joins a real `kite server` with its node token: CA pinned by the token's
+// hash, client certificate through an auto-approved node CSR, serving certificate through a
+// kubelet-serving CSR, and kubectl logs/exec reaching it through the API server. The agent runs in
+// this process over the fake runtime, so no root or containerd is needed.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { joinCluster } from '../../src/agent/join/bootstrap.js';
+import { type StandaloneAgent, startStandaloneAgent } from '../../src/agent/join/standalone.js';
+import { readHostInfo } from '../../src/agent/node/host-info.js';
+import { NoPodCgroups } from '../../src/agent/pods/pod-cgroups.js';
+import { FakeRuntime } from '../../src/agent/runtime/fake-runtime.js';
+import { type FakeStreamingServer, fakeStreamingUrl, startFakeStreamingServer } from '../../src/agent/streaming/testing.js';
+import * as x509 from '../../src/pki/x509.js';
+import { KITE_BIN, type KiteServer, freePort, startKiteServer } from '../util/kite-server.js';
+
+interface Csr {
+  metadata: { name: string };
+  spec: { signerName: string; username: string; groups: string[]; usages: string[] };
+  status?: { conditions?: Array<{ type: string; reason?: string }>; certificate?: string };
+}
+
+const NODE = 'worker-1';
+
+function runKite(args: string[], timeoutMs = 30_000): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [KITE_BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, KITE_LOG_LEVEL: 'warn' } });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stderr });
+    });
+  });
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('kite agent joins a kite server with its node token', () => {
+  let server: KiteServer;
+  let token: string;
+  let work: string;
+  let runtime: FakeRuntime;
+  let streaming: FakeStreamingServer;
+  let standalone: StandaloneAgent | undefined;
+
+  before(async () => {
+    server = await startKiteServer();
+    token = (await readFile(join(server.dataDir, 'node-token'), 'utf8')).trim();
+    work = await mkdtemp(join(tmpdir(), 'kite-agent-join-'));
+    runtime = new FakeRuntime();
+    streaming = await startFakeStreamingServer();
+    // exec and attach go to a fake of containerd's streaming server
+    runtime.exec = async (request) => fakeStreamingUrl(streaming.url, request);
+    // The agent creates containers from the pulled image's ID, as the kubelet does; the fake
+    // runtime looks images up by name only, so translate.
+    const create = runtime.createContainer.bind(runtime);
+    runtime.createContainer = (sandboxId, config, sandbox) => {
+      const image = [...runtime.images.values()].find((i) => i.id === config.image.image);
+      return create(sandboxId, image ? { ...config, image: { ...config.image, image: image.repoTags[0]! } } : config, sandbox);
+    };
+  });
+
+  after(async () => {
+    await standalone?.stop();
+    await streaming?.close();
+    await server?.stop();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  test('the server keeps a K10 token whose hash is its CA\'s, backed by a bootstrap token Secret', async () => {
+    assert.match(token, /^K10[0-9a-f]{64}::[a-z0-9]{6}\.[a-z0-9]{16}$/);
+    const id = token.slice(token.indexOf('::') + 2, token.indexOf('.'));
+    const r = await server.kubectl(['get', 'secret', '-n', 'kube-system', `bootstrap-token-${id}`, '-o', 'jsonpath={.type} {.data.auth-extra-groups}']);
+    assert.equal(r.code, 0, r.stderr);
+    const [type, groups] = r.stdout.split(' ');
+    assert.equal(type, 'bootstrap.kubernetes.io/token');
+    assert.equal(Buffer.from(groups!, 'base64').toString(), 'system:bootstrappers:kite:default-node-token');
+  });
+
+  test('a wrong token is refused with a clear error, before anything runs', async () => {
+    const badSecret = token.replace(/\.[a-z0-9]{16}$/, '.0000000000000000');
+    let r = await runKite(['agent', '--server', server.url, '--token', badSecret, '--data-dir', join(work, 'bad1'), '--node-name', 'intruder']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /refused the join token \(401 Unauthorized\)/);
+    const badHash = `K10${'ab'.repeat(32)}${token.slice(67)}`;
+    r = await runKite(['agent', '--server', server.url, '--token', badHash, '--data-dir', join(work, 'bad2'), '--node-name', 'intruder']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /the server's CA does not match the join token: token expects sha256 (ab){32}/);
+    r = await runKite(['agent', '--server', server.url, '--token', 'K10nonsense', '--data-dir', join(work, 'bad3')]);
+    assert.match(r.stderr, /not in the form K10/);
+    const csrs = await server.kubectl(['get', 'csr', '-o', 'name']);
+    assert.equal(csrs.stdout.trim(), '', 'no CSR was posted with a bad token');
+  });
+
+  test('the agent joins: node client CSR auto-approved, kubeconfig for system:node:<name>, Node registered', async () => {
+    const dataDir = join(work, 'agent');
+    standalone = await startStandaloneAgent({
+      server: server.url, token, dataDir, nodeName: NODE, runtime, kubeletPort: await freePort(),
+      log: { info() {}, warn: (o, m) => console.error('agent:', m, JSON.stringify(o)), error: (o, m) => console.error('agent:', m, JSON.stringify(o)) },
+      // the API server dials the Node's InternalIP: keep it on loopback for the test
+      agent: { hostInfo: async () => ({ ...(await readHostInfo(dataDir)), internalIPs: ['127.0.0.1'] }), cgroups: new NoPodCgroups() },
+    });
+    assert.equal(standalone.joined?.issued, true);
+    const kubeconfig = standalone.joined!.kubeconfigPath;
+
+    const who = await server.kubectl(['auth', 'whoami', '--kubeconfig', kubeconfig, '-o', 'jsonpath={.status.userInfo.username} {.status.userInfo.groups}']);
+    assert.equal(who.code, 0, who.stderr);
+    assert.equal(who.stdout, `system:node:${NODE} ["system:nodes","system:authenticated"]`);
+    const canI = await server.kubectl(['auth', 'can-i', 'create', 'clusterrolebindings', '--kubeconfig', kubeconfig]);
+    assert.equal(canI.stdout.trim(), 'no', 'a joined node is not an administrator');
+
+    const node = await server.kubectl(['get', 'node', NODE, '-o', 'jsonpath={.metadata.name}']);
+    assert.equal(node.stdout, NODE);
+
+    const list = JSON.parse((await server.kubectl(['get', 'csr', '-o', 'json'])).stdout) as { items: Csr[] };
+    const client = list.items.find((c) => c.spec.signerName === 'kubernetes.io/kube-apiserver-client-kubelet');
+    assert.ok(client, 'the node client CSR exists');
+    assert.match(client.spec.username, /^system:bootstrap:[a-z0-9]{6}$/);
+    assert.ok(client.spec.groups.includes('system:bootstrappers'));
+    assert.deepEqual(client.spec.usages, ['digital signature', 'client auth']);
+    assert.equal(client.status?.conditions?.[0]?.type, 'Approved');
+    assert.equal(client.status?.conditions?.[0]?.reason, 'AutoApproved');
+    const cert = new x509.X509Certificate(Buffer.from(client.status!.certificate!, 'base64').toString());
+    assert.deepEqual(cert.subjectName.getField('CN'), [`system:node:${NODE}`]);
+    assert.deepEqual(cert.subjectName.getField('O'), ['system:nodes']);
+    assert.match(cert.issuer, /kite-client-ca@/);
+
+    const table = await server.kubectl(['get', 'csr']);
+    assert.match(table.stdout, /^NAME\s+AGE\s+SIGNERNAME\s+REQUESTOR\s+REQUESTEDDURATION\s+CONDITION\n/);
+    assert.match(table.stdout, /kubernetes\.io\/kube-apiserver-client-kubelet\s+system:bootstrap:\w+\s+<none>\s+Approved,Issued/);
+
+    // a restart reuses the kubeconfig: no token, no new CSR
+    const again = await joinCluster({ server: server.url, dataDir, nodeName: NODE });
+    assert.equal(again.issued, false);
+  });
+
+  test('the serving certificate is issued through a kubelet-serving CSR and port 10250 serves with it', async () => {
+    const agentServer = await standalone!.agentServer;
+    assert.ok(agentServer, 'the agent API started');
+    const list = JSON.parse((await server.kubectl(['get', 'csr', '-o', 'json'])).stdout) as { items: Csr[] };
+    const serving = list.items.find((c) => c.spec.signerName === 'kubernetes.io/kubelet-serving');
+    assert.ok(serving);
+    assert.equal(serving.spec.username, `system:node:${NODE}`);
+    assert.deepEqual(serving.spec.usages, ['digital signature', 'server auth']);
+    assert.equal(serving.status?.conditions?.[0]?.reason, 'AutoApproved');
+    const cert = new x509.X509Certificate(Buffer.from(serving.status!.certificate!, 'base64').toString());
+    assert.match(cert.issuer, /kite-server-ca@/);
+    const sans = cert.getExtension(x509.SubjectAlternativeNameExtension)!.names.toJSON().map((n) => `${n.type}:${n.value}`);
+    assert.ok(sans.includes(`dns:${NODE}`) && sans.includes('ip:127.0.0.1'), sans.join(','));
+  });
+
+  test('kubectl logs and exec reach the joined agent through the API server', async () => {
+    const manifest = JSON.stringify({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'hello', namespace: 'default' },
+      spec: { nodeName: NODE, containers: [{ name: 'app', image: 'busybox:1.36', command: ['sleep', '3600'] }] },
+    });
+    const created = await server.kubectl(['apply', '-f', '-'], { stdin: manifest });
+    assert.equal(created.code, 0, created.stderr);
+    const container = await until('the container runs', async () => [...runtime.containers.values()].find((c) => c.config.metadata?.name === 'app' && c.status.state === 'CONTAINER_RUNNING'));
+    await until('pod Running', async () => ((await server.kubectl(['get', 'pod', 'hello', '-o', 'jsonpath={.status.phase}'])).stdout === 'Running' ? true : undefined));
+    const logPath = container.status.logPath;
+    assert.ok(logPath, 'the fake runtime knows the log path');
+    await mkdir(dirname(logPath), { recursive: true });
+    await writeFile(logPath, '2026-01-01T00:00:00.000000000Z stdout F hello from a joined node\n');
+
+    const logs = await server.kubectl(['logs', 'hello']);
+    assert.equal(logs.code, 0, logs.stderr);
+    assert.equal(logs.stdout, 'hello from a joined node\n');
+
+    const exec = await server.kubectl(['exec', '-i', 'hello', '--', 'cat'], { stdin: 'abc' });
+    assert.equal(exec.stdout, 'OUT:ABC', `code ${exec.code} stderr ${exec.stderr} opened ${streaming.opened.join(',')}`);
+    assert.equal(exec.code, 3, 'the fake streaming server exits with the length of stdin');
+  });
+});
