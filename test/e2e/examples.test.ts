@@ -54,6 +54,14 @@ function processesUsing(dir: string): string[] {
   return out;
 }
 
+/** A number for this run's bridge kex<N> and subnet 10.47.<N>.0/24 that no other run holds. */
+function freeSlot(): number {
+  for (;;) {
+    const n = 10 + Math.floor(Math.random() * 240);
+    if (!existsSync(`/sys/class/net/kex${n}`)) return n;
+  }
+}
+
 /** A kubectl left running (logs -f, port-forward) whose output is read as it comes. */
 function spawnKubectl(server: KiteServer, args: string[]): { child: ChildProcess; out: () => string; exited: Promise<void> } {
   const child = spawn('kubectl', ['--kubeconfig', server.kubeconfig, '-n', NS, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -68,7 +76,7 @@ describe('the examples/ manifests through kubectl on a real node (e2e)', { skip,
   let server: KiteServer;
   let root = '';
   let hostDir = '';
-  const slot = 10 + Math.floor(Math.random() * 240);
+  const slot = freeSlot();
   const node = { name: `examples-${slot}`, cidr: `10.47.${slot}.0/24`, bridge: `kex${slot}`, cgroupRoot: `/kite-examples-${slot}` };
   const kubectl = async (args: string[], opts: { stdin?: string; timeoutMs?: number } = {}): Promise<string> => {
     const r = await server.kubectl(['-n', NS, ...args], opts);
@@ -108,7 +116,10 @@ describe('the examples/ manifests through kubectl on a real node (e2e)', { skip,
   });
 
   after(async () => {
-    if (!server) return;
+    if (!server) {
+      if (root) await rm(root, { recursive: true, force: true });
+      return;
+    }
     const t0 = performance.now();
     try {
       // The agent removes the pods' sandboxes once the API forgot them; then nothing runs in shims.
