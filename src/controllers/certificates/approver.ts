@@ -22,7 +22,7 @@ import {
 
 export const SUBJECT_ACCESS_REVIEWS: ResourceType = { group: 'authorization.k8s.io', version: 'v1', resource: 'subjectaccessreviews', namespaced: false, kind: 'SubjectAccessReview' };
 
-interface NodeLike extends ApiObject {
+export interface NodeLike extends ApiObject {
   status?: { addresses?: Array<{ type: string; address: string }> };
 }
 
