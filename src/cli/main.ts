@@ -6,6 +6,7 @@ import { registerImageCommands } from './image.js';
 import { registerUpCommand } from './up.js';
 import { registerAgentCommand } from './agent.js';
 import { registerDownCommand } from './down.js';
+import { registerTokenCommand } from './token.js';
 
 const program = new Command();
 program.name('kite').description('A Kubernetes-compatible container orchestrator').version('0.1.0');
@@ -15,6 +16,7 @@ registerImageCommands(program);
 registerAgentCommand(program);
 registerUpCommand(program);
 registerDownCommand(program);
+registerTokenCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`error: ${err instanceof Error ? err.message : String(err)}`);

@@ -25,15 +25,17 @@ interface Csr {
 
 const NODE = 'worker-1';
 
-function runKite(args: string[], timeoutMs = 30_000): Promise<{ code: number; stderr: string }> {
+function runKite(args: string[], timeoutMs = 30_000): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [KITE_BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, KITE_LOG_LEVEL: 'warn' } });
+    const child = spawn(process.execPath, [KITE_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KITE_LOG_LEVEL: 'warn' } });
+    let stdout = '';
     let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code: code ?? -1, stderr });
+      resolve({ code: code ?? -1, stdout, stderr });
     });
   });
 }
@@ -183,5 +185,27 @@ describe('kite agent joins a kite server with its node token', () => {
     const exec = await server.kubectl(['exec', '-i', 'hello', '--', 'cat'], { stdin: 'abc' });
     assert.equal(exec.stdout, 'OUT:ABC', `code ${exec.code} stderr ${exec.stderr} opened ${streaming.opened.join(',')}`);
     assert.equal(exec.code, 3, 'the fake streaming server exits with the length of stdin');
+  });
+
+  test('kite token create / list / delete: a new token joins another node; a deleted one is refused', async () => {
+    const created = await runKite(['token', 'create', '--kubeconfig', server.kubeconfig, '--ttl', '2h', '--description', 'second worker']);
+    assert.equal(created.code, 0, created.stderr);
+    const second = created.stdout.trim();
+    assert.equal(second.slice(0, 67), token.slice(0, 67), 'same CA hash as the node-token');
+    const id = second.slice(69, 75);
+    const list = await runKite(['token', 'list', '--kubeconfig', server.kubeconfig]);
+    assert.match(list.stdout, /^TOKEN\s+EXPIRES\s+USAGES\s+DESCRIPTION\s+EXTRA GROUPS\n/);
+    assert.match(list.stdout, new RegExp(`${id}\\.\\*+\\s+\\d{4}-\\d\\d-\\d\\dT[\\d:]+Z\\s+authentication,signing\\s+second worker\\s+system:bootstrappers:kite:default-node-token`));
+    assert.doesNotMatch(list.stdout, new RegExp(second.slice(76)), 'secrets are not listed');
+
+    const joined = await joinCluster({ server: server.url, token: second, dataDir: join(work, 'worker-2'), nodeName: 'worker-2' });
+    assert.equal(joined.issued, true);
+
+    const deleted = await runKite(['token', 'delete', id, '--kubeconfig', server.kubeconfig]);
+    assert.equal(deleted.stdout.trim(), `bootstrap token "${id}" deleted`);
+    await assert.rejects(
+      joinCluster({ server: server.url, token: second, dataDir: join(work, 'worker-3'), nodeName: 'worker-3' }),
+      /refused the join token \(401 Unauthorized\)/,
+    );
   });
 });
