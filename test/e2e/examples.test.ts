@@ -124,7 +124,7 @@ describe('the examples/ manifests through kubectl on a real node (e2e)', { skip,
     try {
       // The agent removes the pods' sandboxes once the API forgot them; then nothing runs in shims.
       await server.kubectl(['delete', 'namespace', NS, '--wait=false']);
-      // busybox httpd as PID 1 ignores SIGTERM: do not wait out the webserver's 30 s grace period.
+      // The busybox pods run sleep loops: do not wait out their 30 s grace period.
       await server.kubectl(['delete', 'pods', '--all', '-n', NS, '--grace-period=1', '--wait=false']);
       await server.kubectl(['wait', '--for=delete', `namespace/${NS}`, '--timeout=60s'], { timeoutMs: 70_000 });
       await until('the node to have no pods', async () => {

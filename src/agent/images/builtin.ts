@@ -90,13 +90,17 @@ export const WEB_PAGE = `<!doctype html>
 <body><h1>Hello from kite</h1><p>Served by busybox httpd in a kite pod.</p></body></html>
 `;
 
-/** busybox httpd serving /www on port 8080 as nobody; shares its busybox layer with busyboxImage. */
+/**
+ * busybox httpd serving /www on port 8080 as nobody; shares its busybox layer with busyboxImage.
+ * A shell is PID 1 so that SIGTERM ends the container at once: httpd as PID 1 has no handler, and
+ * the kernel ignores unhandled signals for PID 1, so every delete would wait out the grace period.
+ */
 export function webImage(busybox = busyboxPath(), page = WEB_PAGE): OciImageSpec {
   return {
     name: WEB_IMAGE,
     layers: [busyboxLayer(busybox), { files: [{ path: '/www/index.html', content: page }] }],
     config: {
-      entrypoint: ['/bin/busybox', 'httpd', '-f', '-v', '-p', String(WEB_PORT), '-h', '/www'],
+      entrypoint: ['/bin/busybox', 'sh', '-c', `trap 'exit 0' TERM; /bin/busybox httpd -f -v -p ${WEB_PORT} -h /www & wait $!`],
       user: '65534:65534',
       exposedPorts: [`${WEB_PORT}/tcp`],
     },

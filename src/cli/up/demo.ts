@@ -25,8 +25,6 @@ export function demoDeployment(replicas = 2): Deployment {
       template: {
         metadata: { labels },
         spec: {
-          // httpd runs as PID 1 and ignores SIGTERM: do not wait the default 30 s on scale-down.
-          terminationGracePeriodSeconds: 2,
           containers: [{
             name: 'web',
             image: WEB_IMAGE,
