@@ -15,6 +15,7 @@ import { registerStreamingSubresources } from '../apiserver/streaming/register.j
 import type { Client } from '../client/types.js';
 import type { Pki } from '../pki/bootstrap.js';
 import { issueServingCert } from '../pki/certs.js';
+import { writeNodeSettings } from './node-settings.js';
 
 export interface EmbeddedNodeOptions {
   /** Default: the host name. */
@@ -56,10 +57,11 @@ export interface EmbeddedNode {
  */
 export function prestartNodeRuntime(dataDir: string, opts: EmbeddedNodeOptions, log: Logger): Promise<RuntimeHandle> | undefined {
   if (opts.containerRuntimeEndpoint) return undefined;
-  const started = startContainerRuntime({
+  const settings = { podCidr: opts.podCidr, podBridge: opts.podBridge, cgroupRoot: opts.cgroupRoot };
+  const started = writeNodeSettings(join(dataDir, 'agent'), settings).then(() => startContainerRuntime({
     dataDir: join(dataDir, 'agent'), logger: log.child({ component: 'agent' }), importPauseImage: true,
     ...(opts.podCidr ? { podCidr: opts.podCidr } : {}), ...(opts.podBridge ? { bridgeName: opts.podBridge } : {}),
-  });
+  }));
   started.then((handle) => {
     // If the server exits without stopping it (a failed start-up, a crash), containerd goes too;
     // pods live on in their shims and the next start adopts them.
@@ -80,6 +82,7 @@ export function prestartNodeRuntime(dataDir: string, opts: EmbeddedNodeOptions, 
 export async function startEmbeddedNode(opts: EmbeddedNodeDeps): Promise<EmbeddedNode> {
   const log = opts.log.child({ component: 'agent' });
   const own = await opts.prestarted;
+  if (!own) await writeNodeSettings(join(opts.dataDir, 'agent'), { podCidr: opts.podCidr, podBridge: opts.podBridge, cgroupRoot: opts.cgroupRoot });
   const nodeName = (opts.nodeName ?? hostname()).toLowerCase();
   registerStreamingSubresources({
     dialAgent: agentDialer({ caPem: opts.pki.serverCa.certPem, certPem: opts.pki.apiserverClient.certPem, keyPem: opts.pki.apiserverClient.keyPem }),

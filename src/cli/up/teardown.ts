@@ -14,6 +14,7 @@ import { startContainerRuntime } from '../../agent/containerd/start.js';
 import { DEFAULT_CGROUP_ROOT } from '../../agent/kuberuntime/qos.js';
 import { CgroupfsPodCgroups } from '../../agent/pods/pod-cgroups.js';
 import { removeCgroup } from '../../agent/runtime/cgroups.js';
+import { readNodeSettings } from '../../server/node-settings.js';
 
 const run = promisify(execFile);
 
@@ -127,6 +128,7 @@ async function removeSandboxesConcurrently(runtime: ContainerRuntime, concurrenc
 /** Tears down the node whose agent data dir is agentDir; never throws, collects errors instead. */
 export async function teardownNode(agentDir: string, opts: { cgroupRoot?: string; bridge?: string } = {}): Promise<TeardownReport> {
   const report: TeardownReport = { sandboxes: 0, leftovers: 0, cgroups: 0, bridge: false, unmounted: 0, errors: [] };
+  const remembered = readNodeSettings(agentDir);
   const note = (what: string, err: unknown): void => {
     report.errors.push(`${what}: ${err instanceof Error ? err.message : String(err)}`);
   };
@@ -148,7 +150,7 @@ export async function teardownNode(agentDir: string, opts: { cgroupRoot?: string
       note('containerd', err);
     }
   }
-  const root = opts.cgroupRoot ?? DEFAULT_CGROUP_ROOT;
+  const root = opts.cgroupRoot ?? remembered.cgroupRoot ?? DEFAULT_CGROUP_ROOT;
   const cgroups = new CgroupfsPodCgroups(root);
   for (const uid of await cgroups.list().catch(() => [] as string[])) {
     try {
@@ -160,7 +162,7 @@ export async function teardownNode(agentDir: string, opts: { cgroupRoot?: string
   // The QoS parents go too once empty (they stay if another kite on this host still runs pods).
   await removeCgroup(root).catch(() => undefined);
   // A bridge with veths still attached serves another kite's pods on this host: leave it.
-  const bridge = opts.bridge ?? DEFAULT_BRIDGE;
+  const bridge = opts.bridge ?? remembered.podBridge ?? DEFAULT_BRIDGE;
   if (readdirSafe(`/sys/class/net/${bridge}/brif`).length === 0) report.bridge = await removeBridge(bridge);
   report.unmounted = await unmountUnder(agentDir);
   await rm(paths.cniDataDir, { recursive: true, force: true }).catch((err: unknown) => note('CNI state', err));
