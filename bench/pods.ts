@@ -11,6 +11,8 @@
 // KITE_BENCH_QUICK=1: 20 pods in the burst and no second `kite up`. KITE_BENCH_TRACE=1: the agent
 // writes its phase timestamps (src/agent/pods/trace.ts) and a breakdown of the 30 pods' start-up is
 // printed, with the server's event-loop delay. KITE_BENCH_PROF=<dir>: kite server's CPU profile (bench/cpu-prof).
+// KITE_BENCH_SIDE=1: no `kite up`: a `kite server` with its own pod subnet, bridge, cgroup root and
+// kubelet port, so the pod figures can be taken while other kite nodes run here (tests).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -24,9 +26,12 @@ import { WEB_IMAGE } from '../src/agent/images/builtin.js';
 import { CriRuntime } from '../src/agent/runtime/cri/cri-runtime.js';
 import { RestClient } from '../src/client/rest-client.js';
 import { PODS } from '../src/client/resources.js';
-import { otherKiteNodes } from '../src/cli/up/server-process.js';
+import { importLocalImages, waitForNodeReady } from '../src/cli/up/cluster-client.js';
+import { otherKiteNodes, serverLayout } from '../src/cli/up/server-process.js';
+import { teardownNode } from '../src/cli/up/teardown.js';
 import { containerdSkipReason, startTestContainerd } from '../test/util/containerd.js';
-import { KITE_BIN, freePort } from '../test/util/kite-server.js';
+import { KITE_BIN, type KiteServer, freePort, startKiteServer } from '../test/util/kite-server.js';
+import { criTimingsWithKiteConfigs } from './cri-kite-configs.js';
 import { rawCriTimings } from './cri-raw.js';
 import { type ClientTimes, breakdown, loopDelay } from './pod-trace.js';
 
@@ -34,6 +39,8 @@ const NS = 'default';
 const QUICK = process.env.KITE_BENCH_QUICK === '1';
 const TRACE = process.env.KITE_BENCH_TRACE === '1';
 const PROF = process.env.KITE_BENCH_PROF;
+const SIDE = process.env.KITE_BENCH_SIDE === '1';
+const SIDE_NODE = { name: 'bench-pods', cidr: '10.49.251.0/24', bridge: 'kbench0', cgroupRoot: '/kite-bench' };
 const SEQUENTIAL = 30;
 const BURST = QUICK ? 20 : 100;
 const epochMs = (): number => performance.timeOrigin + performance.now();
@@ -129,7 +136,7 @@ async function settleNode(agentDir: string, keep: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const skip = containerdSkipReason() ?? (otherKiteNodes('').length ? `another kite node runs here (${otherKiteNodes('').join(', ')})` : undefined);
+  const skip = containerdSkipReason() ?? (!SIDE && otherKiteNodes('').length ? `another kite node runs here (${otherKiteNodes('').join(', ')})` : undefined);
   if (skip) {
     console.log(`bench:pods skipped: ${skip}`);
     return;
@@ -147,23 +154,37 @@ async function main(): Promise<void> {
     return m ? Number(m[1]) * (m[2] === 's' ? 1000 : 1) : NaN;
   };
   let client: RestClient | undefined;
+  let side: KiteServer | undefined;
   try {
     // 1. kite up, cold.
-    const cold = await kite(upArgs, env);
-    if (cold.code !== 0) throw new Error(`kite up failed:\n${cold.out}`);
-    client = await RestClient.fromKubeconfig(join(dataDir, 'kubeconfig.yaml'));
+    let cold = { code: 0, out: '', ms: NaN };
+    if (SIDE) {
+      side = await startKiteServer({
+        dataDir, port, agent: true, env,
+        args: ['--node-name', SIDE_NODE.name, '--pod-cidr', SIDE_NODE.cidr, '--pod-bridge', SIDE_NODE.bridge, '--cgroup-root', SIDE_NODE.cgroupRoot, '--kubelet-port', String(await freePort())],
+      });
+      await importLocalImages(serverLayout(dataDir), 60_000, ['web']);
+      client = await RestClient.fromKubeconfig(join(dataDir, 'kubeconfig.yaml'));
+      await waitForNodeReady(client, SIDE_NODE.name, 60_000);
+    } else {
+      cold = await kite(upArgs, env);
+      if (cold.code !== 0) throw new Error(`kite up failed:\n${cold.out}`);
+      client = await RestClient.fromKubeconfig(join(dataDir, 'kubeconfig.yaml'));
+    }
 
     // 2. Idle RSS, with the demo's 2 pods running.
     await new Promise((r) => setTimeout(r, 5000));
-    const serverPid = Number(readFileSync(join(dataDir, 'kite-server.pid'), 'utf8'));
+    const serverPid = side?.process.pid ?? Number(readFileSync(join(dataDir, 'kite-server.pid'), 'utf8'));
     const containerdPid = Number(readFileSync(join(dataDir, 'agent', 'containerd', 'containerd.pid'), 'utf8'));
     const rss = { server: rssMb(serverPid), containerd: rssMb(containerdPid) };
 
     // 3a. Raw CRI on a separate containerd, same machine, same run.
     const c = await startTestContainerd({ images: ['web'] });
     let raw;
+    let rawKite;
     try {
       raw = await rawCriTimings(c, SEQUENTIAL);
+      rawKite = await criTimingsWithKiteConfigs(c, SEQUENTIAL, benchPod('raw-kite'));
     } finally {
       await c.stop();
     }
@@ -187,7 +208,7 @@ async function main(): Promise<void> {
     await client.deleteCollection(PODS, NS, { labelSelector: 'app=bench-pods' });
     await Promise.all(Array.from({ length: SEQUENTIAL }, (_, i) => watch.gone(`seq-${i}`)));
     // The agent tears sandboxes and cgroups down after the API forgot the pods: let it finish first.
-    await settleNode(join(dataDir, 'agent'), 2);
+    await settleNode(join(dataDir, 'agent'), SIDE ? 0 : 2);
 
     // 4. A burst of 100 pods.
     const names = Array.from({ length: BURST }, (_, i) => `burst-${i}`);
@@ -207,7 +228,7 @@ async function main(): Promise<void> {
 
     // 1b. kite up again after kite down (data kept: no PKI, images present).
     let warm = { code: 0, out: '', ms: NaN };
-    if (!QUICK) {
+    if (!QUICK && !SIDE) {
       const down = await kite(['down', '--data-dir', dataDir], env);
       if (down.code !== 0) throw new Error(`kite down failed:\n${down.out}`);
       warm = await kite(upArgs, env);
@@ -219,15 +240,17 @@ async function main(): Promise<void> {
     const p50 = percentile(startup, 50);
     const p99 = percentile(startup, 99);
     console.log('bench:pods — one node, kite server with its embedded agent, containerd, image present\n');
-    console.log('kite up to the demo answering (packages already installed; goal <= 3 s; k3d 19.9 s, kind 33 s, minikube 50.8 s)');
-    console.log(`  fresh data dir:   ${sec(cold.ms)} whole command (${sec(fromOutput(cold.out))} from server start)`);
-    if (!QUICK) console.log(`  after kite down:  ${sec(warm.ms)} whole command (${sec(fromOutput(warm.out))} from server start)`);
+    if (!SIDE) console.log('kite up to the demo answering (packages already installed; goal <= 3 s; k3d 19.9 s, kind 33 s, minikube 50.8 s)');
+    if (!SIDE) console.log(`  fresh data dir:   ${sec(cold.ms)} whole command (${sec(fromOutput(cold.out))} from server start)`);
+    if (!QUICK && !SIDE) console.log(`  after kite down:  ${sec(warm.ms)} whole command (${sec(fromOutput(warm.out))} from server start)`);
     console.log(`idle RSS (goal: server + agent <= 150 MB): kite server ${rss.server.toFixed(0)} MB; containerd ${rss.containerd.toFixed(0)} MB (apart)`);
     console.log(`  with ${BURST} pods running: kite server ${rssLoaded.server.toFixed(0)} MB; containerd ${rssLoaded.containerd.toFixed(0)} MB`);
     console.log(`pod create -> Running (watch), ${SEQUENTIAL} pods one after another (goal p99 <= 1 s and <= 1.5x raw)`);
     console.log(`  kite:    p50 ${ms(p50)}  p99 ${ms(p99)}  min ${ms(Math.min(...startup))}`);
     console.log(`  raw CRI: p50 ${ms(rawP50)} (RunPodSandbox ${ms(raw.runPodSandbox.median)} + Create+Start ${ms(raw.createAndStart.median)}), max ${ms(rawMax)}`);
     console.log(`  ratio:   p50 ${(p50 / rawP50).toFixed(2)}x  p99/raw max ${(p99 / rawMax).toFixed(2)}x`);
+    const kiteConfP50 = rawKite.runPodSandbox.median + rawKite.createAndStart.median;
+    console.log(`  raw CRI with kite's sandbox/container configs: p50 ${ms(kiteConfP50)} (RunPodSandbox ${ms(rawKite.runPodSandbox.median)} + Create+Start ${ms(rawKite.createAndStart.median)}), max ${ms(rawKite.runPodSandbox.max + rawKite.createAndStart.max)}`);
     console.log(`${BURST} pods at once on one node: creates accepted in ${ms(created)}; all Running after ${sec(allRunning)}; all gone ${sec(allGone)} after delete`);
     console.log(`  raw CRI floor, ${BURST} pods one after another (${BURST} x raw p50): ${sec(BURST * rawP50)}; ratio ${(allRunning / (BURST * rawP50)).toFixed(2)}x`);
     if (TRACE) {
@@ -237,8 +260,14 @@ async function main(): Promise<void> {
     }
   } finally {
     client?.close();
-    const purge = await kite(['down', '--purge', '--data-dir', dataDir], env);
-    if (purge.code !== 0) console.error(`kite down --purge: ${purge.out}`);
+    if (side) {
+      await side.stop({ cleanup: false });
+      const report = await teardownNode(join(dataDir, 'agent'), { cgroupRoot: SIDE_NODE.cgroupRoot, bridge: SIDE_NODE.bridge });
+      if (report.errors.length) console.error(`teardown: ${report.errors.join('; ')}`);
+    } else {
+      const purge = await kite(['down', '--purge', '--data-dir', dataDir], env);
+      if (purge.code !== 0) console.error(`kite down --purge: ${purge.out}`);
+    }
     await rm(root, { recursive: true, force: true });
   }
 }

@@ -24,6 +24,7 @@ import type { NodeAllocatable } from './kuberuntime/fieldpath.js';
 import { VolumeManager } from './volumes/volume-manager.js';
 import { CgroupfsPodCgroups, type PodCgroups } from './pods/pod-cgroups.js';
 import { PodController } from './pods/pod-controller.js';
+import { serviceCachedContext } from './pods/service-cache.js';
 import { ProbeManager } from './pods/probe-manager.js';
 import type { PodConfigBuilder, PodProber } from './pods/seams.js';
 import type { ContainerRuntime } from './runtime/runtime.js';
@@ -98,7 +99,8 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
   await node.register();
   const info = await hostInfo();
   const cgroupRoot = opts.cgroupRoot ?? DEFAULT_CGROUP_ROOT;
-  const context = clientResolveContext(opts.client);
+  const services = serviceCachedContext(opts.client, clientResolveContext(opts.client), clock);
+  const context = services.context;
   const nodeAllocatable = (): NodeAllocatable => {
     const a = node.node?.status?.allocatable ?? {};
     return { cpu: a.cpu, memory: a.memory, 'ephemeral-storage': a['ephemeral-storage'] };
@@ -120,6 +122,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
   });
 
   const abort = new AbortController();
+  const servicesDone = services.run(abort.signal).catch((err: unknown) => log.warn({ error: String(err) }, 'service watch ended'));
   const podsDone = pods.run(abort.signal);
   const nodeDone = node.run(abort.signal);
   if (!(await pods.informer.waitForSync(abort.signal))) throw new Error('the pod informer stopped before it synced');
@@ -136,7 +139,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
         abort.abort();
         prober.stop();
         volumeManager?.stop();
-        await Promise.all([podsDone, nodeDone]);
+        await Promise.all([podsDone, nodeDone, servicesDone]);
         await recorder.flush();
       })();
       return stopping;

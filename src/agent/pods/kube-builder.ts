@@ -11,7 +11,7 @@ import type { NodeAllocatable } from '../kuberuntime/fieldpath.js';
 import { podDir, podLogsRoot, podsRoot } from '../kuberuntime/paths.js';
 import type { ResolveContext } from '../kuberuntime/resolve-context.js';
 import { buildSandboxConfig } from '../kuberuntime/sandbox-config.js';
-import { imageUserOf } from '../kuberuntime/security-context.js';
+import { type ImageUser, imageUserOf } from '../kuberuntime/security-context.js';
 import type { ContainerRuntime } from '../runtime/runtime.js';
 import type { ContainerConfig, PodSandboxConfig } from '../runtime/types.js';
 import { readMountPoints } from '../volumes/mount.js';
@@ -54,6 +54,8 @@ const podRef = (pod: Pod): ObjectReference => ({
 export class KubeConfigBuilder implements PodConfigBuilder {
   readonly #opts: KubeBuilderOptions;
   readonly #volumes = new Map<string, PodVolumes>();
+  /** The user of each image id: an id names the image's config by digest, so it never changes. */
+  readonly #imageUsers = new Map<string, ImageUser>();
 
   constructor(opts: KubeBuilderOptions) {
     this.#opts = opts;
@@ -84,12 +86,11 @@ export class KubeConfigBuilder implements PodConfigBuilder {
     const uid = pod.metadata?.uid ?? '';
     // After an agent restart a running pod was never prepared in this process.
     if (!this.#volumes.has(uid)) await this.preparePod(pod);
-    const image = (await this.#opts.runtime.imageStatus({ image: ctx.imageRef })).image;
     const built = await buildContainerConfig(pod, container, {
       dataDir: this.#opts.dataDir,
       restartCount: ctx.restartCount,
       imageRef: ctx.imageRef,
-      imageUser: imageUserOf(image),
+      imageUser: await this.#imageUser(ctx.imageRef),
       volumes: this.#volumes.get(uid) ?? new Map(),
       context: this.#opts.context,
       podIPs: ctx.podIPs,
@@ -99,6 +100,18 @@ export class KubeConfigBuilder implements PodConfigBuilder {
       recordEvent: (e) => this.#opts.record(podRef(pod), e.type, e.reason, e.message),
     });
     return built.config;
+  }
+
+  async #imageUser(imageRef: string): Promise<ImageUser> {
+    const known = this.#imageUsers.get(imageRef);
+    if (known) return known;
+    const image = (await this.#opts.runtime.imageStatus({ image: imageRef })).image;
+    const user = imageUserOf(image);
+    if (image && /^sha256:[0-9a-f]{64}$/.test(imageRef)) {
+      if (this.#imageUsers.size >= 256) this.#imageUsers.delete(this.#imageUsers.keys().next().value!);
+      this.#imageUsers.set(imageRef, user);
+    }
+    return user;
   }
 
   observePod(pod: Pod): void {

@@ -65,31 +65,34 @@ export async function readPodRuntimeState(runtime: ContainerRuntime, uid: string
     runtime.listPodSandbox({ labelSelector: selector }),
     runtime.listContainers({ labelSelector: selector }),
   ]);
-  const sandboxes: SandboxInfo[] = [];
-  for (const s of listed.sort((a, b) => b.createdAt - a.createdAt)) {
-    let ips: string[] = [];
-    if (s.state === 'SANDBOX_READY') {
+  // Every status at once: each is a round trip to the runtime, and a pod start waits on them.
+  const sorted = listed.sort((a, b) => b.createdAt - a.createdAt);
+  const [sandboxStates, containerStates] = await Promise.all([
+    Promise.all(sorted.map(async (s): Promise<SandboxInfo | undefined> => {
+      let ips: string[] = [];
+      if (s.state === 'SANDBOX_READY') {
+        try {
+          const net = (await runtime.podSandboxStatus(s.id)).status?.network;
+          ips = [net?.ip ?? '', ...(net?.additionalIps ?? []).map((a) => a.ip)].filter(Boolean);
+        } catch (err) {
+          if (!isNotFound(err)) throw err;
+          return undefined;
+        }
+      }
+      return { id: s.id, attempt: s.metadata?.attempt ?? 0, state: s.state, createdAt: nsToMs(s.createdAt), ips };
+    })),
+    Promise.all(containers.map(async (c): Promise<ContainerInfo | undefined> => {
+      let status: ContainerStatus | undefined;
       try {
-        const net = (await runtime.podSandboxStatus(s.id)).status?.network;
-        ips = [net?.ip ?? '', ...(net?.additionalIps ?? []).map((a) => a.ip)].filter(Boolean);
+        status = (await runtime.containerStatus(c.id)).status;
       } catch (err) {
         if (!isNotFound(err)) throw err;
-        continue;
       }
-    }
-    sandboxes.push({ id: s.id, attempt: s.metadata?.attempt ?? 0, state: s.state, createdAt: nsToMs(s.createdAt), ips });
-  }
-  const infos: ContainerInfo[] = [];
-  for (const c of containers) {
-    let status: ContainerStatus | undefined;
-    try {
-      status = (await runtime.containerStatus(c.id)).status;
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
-    if (!status) continue;
-    infos.push(await toContainerInfo(status, c.podSandboxId));
-  }
+      return status ? toContainerInfo(status, c.podSandboxId) : undefined;
+    })),
+  ]);
+  const sandboxes = sandboxStates.filter((s): s is SandboxInfo => s !== undefined);
+  const infos = containerStates.filter((c): c is ContainerInfo => c !== undefined);
   // Newest first; created in the same millisecond (fake runtimes), the higher restart count is newer.
   infos.sort((a, b) => b.createdAt - a.createdAt || b.restartCount - a.restartCount);
   const newest = listed[0]?.metadata;
