@@ -22,6 +22,9 @@ import { bootstrapTokenAuthenticator } from '../apiserver/authn/bootstrap-token.
 import { agentDialer } from '../apiserver/streaming/dial.js';
 import { registerStreamingSubresources } from '../apiserver/streaming/register.js';
 import { ensureNodeJoinToken } from './join-token.js';
+import { NodeAuthorizer } from '../apiserver/authz/node/node-authorizer.js';
+import { NodeGraph, servedNodeGraphSource } from '../apiserver/authz/node/node-graph.js';
+import { nodeRestriction } from '../apiserver/admission/node-restriction.js';
 import { openStore } from '../storage/open-store.js';
 import { startCompactor } from '../storage/compactor.js';
 import type { Store } from '../storage/store.js';
@@ -29,7 +32,7 @@ import { buildServedResources, type ServedResources } from './served-resources.j
 import { ensureSystemNamespaces } from './system-namespaces.js';
 import { ensureKubernetesService } from './kubernetes-service.js';
 import { startEmbeddedComponents } from './embedded-components.js';
-import { type EmbeddedNodeOptions, prestartNodeRuntime } from './embedded-node.js';
+import type { EmbeddedNodeOptions } from './embedded-node.js';
 
 export interface ControlPlaneOptions {
   dataDir: string;
@@ -57,6 +60,8 @@ export interface ControlPlane {
   store: Store;
   resources: ServedResources;
   log: Logger;
+  /** Resolves once the embedded controllers and scheduler have filled their caches: start-up's last burst. */
+  settled: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -65,7 +70,9 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const started = Date.now();
   await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
   // containerd boots while the API server starts (it needs nothing from it).
-  const nodeRuntime = opts.agent ? prestartNodeRuntime(opts.dataDir, opts.agent, log) : undefined;
+  // The node's modules (CRI over gRPC, containerd) load only when there is a node: an API-only server
+  // never pays their memory.
+  const nodeRuntime = opts.agent ? (await import('./embedded-node.js')).prestartNodeRuntime(opts.dataDir, opts.agent, log) : undefined;
 
   const pki = await ensurePki(opts.dataDir, { extraSans: opts.tlsSans });
   if (pki.generated.length > 0) log.info({ generated: pki.generated }, 'certificates written');
@@ -79,9 +86,11 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
 
   // system:masters first (Kubernetes' privileged group), then RBAC; no opinion from either: denied.
   const rbac = new RbacAuthorizer();
-  const authorizer = new AuthorizerChain([systemMastersAuthorizer, rbac]);
+  // Nodes (system:node:<name>) are judged by the Node authorizer first: only what their pods use.
+  const nodeAuthorizer = new NodeAuthorizer(new NodeGraph(servedNodeGraphSource((group, resource) => resources.get(group, resource))));
+  const authorizer = new AuthorizerChain([systemMastersAuthorizer, nodeAuthorizer, rbac]);
   const ruleResolver = unionRuleResolver([systemMastersRules, rbac]);
-  const admissionPlugins = [rbacEscalationCheck({ rbac, authorizer })];
+  const admissionPlugins = [rbacEscalationCheck({ rbac, authorizer }), nodeRestriction()];
   const resources = await buildServedResources(store, { authorizer, ruleResolver, serviceAccountTokens, admissionPlugins });
   const tls = apiserverTlsOptions(pki);
   const apiserver = new ApiServer({
@@ -150,6 +159,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     store,
     resources,
     log,
+    settled: embedded.informers.waitForCacheSync().then(() => undefined),
     stop: async () => {
       await embedded.stop();
       await apiserver.close();

@@ -127,6 +127,16 @@ describe('kite agent joins a kite server with its node token', () => {
     const node = await server.kubectl(['get', 'node', NODE, '-o', 'jsonpath={.metadata.name}']);
     assert.equal(node.stdout, NODE);
 
+    // Node authorizer + NodeRestriction: secrets of no pod of its own, other nodes: refused
+    const id = token.slice(token.indexOf('::') + 2, token.indexOf('.'));
+    const secret = await server.kubectl(['get', 'secret', '-n', 'kube-system', `bootstrap-token-${id}`, '--kubeconfig', kubeconfig]);
+    assert.notEqual(secret.code, 0);
+    assert.match(secret.stderr, new RegExp(`forbidden: User "system:node:${NODE}" cannot get resource "secrets".*no relationship found between node '${NODE}' and this object`));
+    const other = await server.kubectl(['create', '-f', '-'], { stdin: JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'other-node' } }) });
+    assert.equal(other.code, 0, other.stderr);
+    const label = await server.kubectl(['label', 'node', 'other-node', 'owned=yes', '--kubeconfig', kubeconfig]);
+    assert.match(label.stderr, new RegExp(`node "${NODE}" is not allowed to modify node "other-node"`));
+
     const list = JSON.parse((await server.kubectl(['get', 'csr', '-o', 'json'])).stdout) as { items: Csr[] };
     const client = list.items.find((c) => c.spec.signerName === 'kubernetes.io/kube-apiserver-client-kubelet');
     assert.ok(client, 'the node client CSR exists');
