@@ -25,6 +25,7 @@ import { ensureNodeJoinToken } from './join-token.js';
 import { NodeAuthorizer } from '../apiserver/authz/node/node-authorizer.js';
 import { NodeGraph, servedNodeGraphSource } from '../apiserver/authz/node/node-graph.js';
 import { nodeRestriction } from '../apiserver/admission/node-restriction.js';
+import { certificateAdmission } from '../apiserver/admission/certificates.js';
 import { openStore } from '../storage/open-store.js';
 import { startCompactor } from '../storage/compactor.js';
 import type { Store } from '../storage/store.js';
@@ -90,7 +91,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const nodeAuthorizer = new NodeAuthorizer(new NodeGraph(servedNodeGraphSource((group, resource) => resources.get(group, resource))));
   const authorizer = new AuthorizerChain([systemMastersAuthorizer, nodeAuthorizer, rbac]);
   const ruleResolver = unionRuleResolver([systemMastersRules, rbac]);
-  const admissionPlugins = [rbacEscalationCheck({ rbac, authorizer }), nodeRestriction()];
+  const admissionPlugins = [rbacEscalationCheck({ rbac, authorizer }), nodeRestriction(), certificateAdmission(authorizer)];
   const resources = await buildServedResources(store, { authorizer, ruleResolver, serviceAccountTokens, admissionPlugins });
   const tls = apiserverTlsOptions(pki);
   const apiserver = new ApiServer({
