@@ -14,6 +14,8 @@ import { readHostInfo } from '../../src/agent/node/host-info.js';
 import { NoPodCgroups } from '../../src/agent/pods/pod-cgroups.js';
 import { FakeRuntime } from '../../src/agent/runtime/fake-runtime.js';
 import { type FakeStreamingServer, fakeStreamingUrl, startFakeStreamingServer } from '../../src/agent/streaming/testing.js';
+import { createCsr } from '../../src/pki/csr.js';
+import { writeKubeconfig } from '../../src/pki/kubeconfig.js';
 import * as x509 from '../../src/pki/x509.js';
 import { KITE_BIN, type KiteServer, freePort, startKiteServer } from '../util/kite-server.js';
 
@@ -217,5 +219,38 @@ describe('kite agent joins a kite server with its node token', () => {
       joinCluster({ server: server.url, token: second, dataDir: join(work, 'worker-3'), nodeName: 'worker-3' }),
       /refused the join token \(401 Unauthorized\)/,
     );
+  });
+
+  test('kubectl certificate approve / deny with kube-apiserver-client: an approved user certificate works; system:masters is refused', async () => {
+    const manifest = async (name: string, o: string[]): Promise<{ yaml: string; keyPem: string }> => {
+      const { csrPem, keyPem } = await createCsr({ commonName: name, organizations: o });
+      return {
+        keyPem,
+        yaml: JSON.stringify({
+          apiVersion: 'certificates.k8s.io/v1', kind: 'CertificateSigningRequest', metadata: { name },
+          spec: { request: Buffer.from(csrPem).toString('base64'), signerName: 'kubernetes.io/kube-apiserver-client', expirationSeconds: 86400, usages: ['client auth'] },
+        }),
+      };
+    };
+    const jane = await manifest('jane', ['devs']);
+    const bob = await manifest('bob', []);
+    for (const m of [jane, bob]) assert.equal((await server.kubectl(['create', '-f', '-'], { stdin: m.yaml })).code, 0);
+    let r = await server.kubectl(['certificate', 'approve', 'jane']);
+    assert.equal(r.stdout.trim(), 'certificatesigningrequest.certificates.k8s.io/jane approved', r.stderr);
+    r = await server.kubectl(['certificate', 'deny', 'bob']);
+    assert.equal(r.stdout.trim(), 'certificatesigningrequest.certificates.k8s.io/bob denied', r.stderr);
+    const certB64 = await until('jane issued', async () => (await server.kubectl(['get', 'csr', 'jane', '-o', 'jsonpath={.status.certificate}'])).stdout || undefined);
+    const table = (await server.kubectl(['get', 'csr', 'jane', 'bob'])).stdout;
+    assert.match(table, /bob\s+\S+\s+kubernetes\.io\/kube-apiserver-client\s+system:admin\s+24h\s+Denied\n/);
+    assert.match(table, /jane\s+\S+\s+kubernetes\.io\/kube-apiserver-client\s+system:admin\s+24h\s+Approved,Issued\n/);
+
+    const kubeconfig = join(work, 'jane.kubeconfig');
+    await writeKubeconfig(kubeconfig, { server: server.url, caPem: await readFile(join(server.dataDir, 'tls', 'server-ca.crt'), 'utf8'), certPem: Buffer.from(certB64, 'base64').toString(), keyPem: jane.keyPem });
+    const who = await server.kubectl(['auth', 'whoami', '--kubeconfig', kubeconfig, '-o', 'jsonpath={.status.userInfo.username} {.status.userInfo.groups}']);
+    assert.equal(who.stdout, 'jane ["devs","system:authenticated"]', who.stderr);
+
+    const root = await manifest('root', ['system:masters']);
+    r = await server.kubectl(['create', '-f', '-'], { stdin: root.yaml });
+    assert.match(r.stderr, /use of kubernetes\.io\/kube-apiserver-client signer with system:masters group is not allowed/);
   });
 });
