@@ -39,7 +39,7 @@ export function registerAgentCommand(program: Command): void {
     .command('agent')
     .description('Run a node agent: join a kite server (or use a kubeconfig), register this machine as a node and run its pods with containerd')
     .option('--server <url>', 'API server URL, https://HOST:6443 (overrides the kubeconfig)')
-    .option('--token <token>', "join token (the server's <data-dir>/node-token, K10...); needed on the first start only", process.env.KITE_TOKEN)
+    .option('--token <token>', "join token (the server's <data-dir>/node-token, K10...; or KITE_TOKEN); needed on the first start only")
     .option('--kubeconfig <file>', 'use these credentials instead of joining with a token')
     .option('--node-name <name>', 'name of the node (default: the host name)')
     .option('--data-dir <dir>', "where the agent's credentials, containerd's state, pod files and logs live", DEFAULT_AGENT_DATA_DIR)
@@ -49,10 +49,11 @@ export function registerAgentCommand(program: Command): void {
     .option('--kubelet-port <port>', "port of the agent's API (logs, exec, port-forward; default 10250)", (v) => Number(v))
     .action(async (flags: AgentFlags) => {
       const log = pino({ name: 'kite-agent', level: process.env.KITE_LOG_LEVEL ?? 'info' });
+      flags.token ??= process.env.KITE_TOKEN || undefined; // not a commander default: --help would print it
       if (!flags.kubeconfig && !flags.token && !existsSync(join(flags.dataDir, AGENT_KUBECONFIG))) {
         throw new Error('kite agent needs --server and --token (the server\'s node-token) to join, or --kubeconfig');
       }
-      if (flags.token && !flags.server) throw new Error('--token needs --server https://HOST:6443');
+      if (flags.token && !flags.server && !existsSync(join(flags.dataDir, AGENT_KUBECONFIG))) throw new Error('--token needs --server https://HOST:6443');
       // Join first (no containerd needed to find out that a token is wrong).
       const joined = flags.token || !flags.kubeconfig
         ? await joinCluster({ server: flags.server, token: flags.token, dataDir: flags.dataDir, nodeName: (flags.nodeName ?? hostname()).toLowerCase(), log: (msg, fields) => log.info(fields ?? {}, msg) })
