@@ -35,6 +35,7 @@ export const SERVED_KINDS: ReadonlyArray<readonly [module: string, kinds: readon
   ['rbac/v1', ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']],
   ['storage/v1', ['StorageClass']],
   ['authorization/v1', ['SelfSubjectAccessReview', 'SelfSubjectRulesReview', 'SubjectAccessReview']],
+  ['certificates/v1', ['CertificateSigningRequest']],
   ['policy/v1', ['PodDisruptionBudget', 'Eviction']],
 ];
 /** Modules whose every declaration is emitted, served kind or not. */

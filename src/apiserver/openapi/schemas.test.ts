@@ -42,7 +42,7 @@ test('core kinds use group "" and unknown kinds have no schema', () => {
 test('every kind kite serves, and its List, has a schema with an x-kubernetes-group-version-kind array', () => {
   const groupOf: Record<string, string> = { core: '', rbac: 'rbac.authorization.k8s.io', storage: 'storage.k8s.io',
     authorization: 'authorization.k8s.io', coordination: 'coordination.k8s.io', discovery: 'discovery.k8s.io',
-    networking: 'networking.k8s.io' };
+    networking: 'networking.k8s.io', certificates: 'certificates.k8s.io' };
   for (const [module, kinds] of SERVED_KINDS) {
     const [dir, version] = module.split('/') as [string, string];
     const group = groupOf[dir] ?? dir;
