@@ -13,6 +13,7 @@ import { startJobController, startTtlAfterFinishedController } from './job/start
 import { startCronJobController } from './cronjob/start.js';
 import { startCsrApprovingController } from './certificates/approver.js';
 import { startCsrSigningController } from './certificates/signer.js';
+import { startCsrCleaner } from './certificates/cleaner.js';
 
 export interface NamedController {
   /** Kubernetes' controller name (kube-controller-manager --controllers): "deployment", "garbage-collector", ... */
@@ -34,6 +35,7 @@ export const controllers: NamedController[] = [
   { name: 'ttl-after-finished', start: startTtlAfterFinishedController },
   { name: 'csrapproving', start: startCsrApprovingController },
   { name: 'csrsigning', start: startCsrSigningController },
+  { name: 'csrcleaner', start: startCsrCleaner },
 ];
 
 /** Starts the named controllers (all by default); resolves when every one is running. */

@@ -10,6 +10,7 @@ import { createCsr } from '../../pki/csr.js';
 import * as x509 from '../../pki/x509.js';
 import { CsrApprovingController, type NodeLike } from './approver.js';
 import { CsrSigningController } from './signer.js';
+import { CsrCleaner, PENDING_EXPIRATION_MS, csrDeadline } from './cleaner.js';
 
 async function csr(name: string, signerName: string, who: { username: string; groups: string[] }, subject: { cn: string; o: string[]; dns?: string[]; ips?: string[] }, usages: string[], approved = false): Promise<CertificateSigningRequest> {
   const { csrPem } = await createCsr({ commonName: subject.cn, organizations: subject.o, dns: subject.dns, ips: subject.ips });
@@ -97,4 +98,27 @@ test('signer: approved requests get a certificate from the right CA; a bad reque
   assert.equal(failed.certificate, undefined);
   assert.equal(failed.conditions!.at(-1)!.type, 'Failed');
   assert.equal(failed.conditions!.at(-1)!.message, 'subject O must be exactly ["system:nodes"]');
+});
+
+test('cleaner: decided requests go an hour after the decision, pending ones after a day', async () => {
+  const t0 = Date.parse('2026-01-01T00:00:00Z');
+  const at = (ms: number): string => new Date(t0 + ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const pending = await csr('pending', CLIENT_KUBELET, bootstrapper, nodeSubject, ['client auth']);
+  pending.metadata.creationTimestamp = at(0);
+  const approved = await csr('approved', CLIENT_KUBELET, bootstrapper, nodeSubject, ['client auth']);
+  approved.metadata.creationTimestamp = at(0);
+  approved.status = { conditions: [{ type: 'Approved', status: 'True', lastUpdateTime: at(60_000) }] };
+  assert.equal(csrDeadline(pending), t0 + PENDING_EXPIRATION_MS);
+  assert.equal(csrDeadline(approved), t0 + 60_000 + 3600_000);
+
+  let now = t0 + 2 * 3600_000;
+  const clock = { now: () => now, setTimeout: () => 0 as never, clearTimeout: () => undefined };
+  const client = echoWrites(new FakeClient());
+  const cleaner = new CsrCleaner(client, lister(pending, approved), clock as never);
+  await cleaner.sync('pending');
+  await cleaner.sync('approved'); // the fake holds no such object: the cleaner takes NotFound as done
+  assert.deepEqual(client.actions.filter((a) => a.verb === 'delete').map((a) => a.name), ['approved']);
+  now = t0 + 25 * 3600_000;
+  await cleaner.sync('pending');
+  assert.deepEqual(client.actions.filter((a) => a.verb === 'delete').map((a) => a.name), ['approved', 'pending']);
 });
