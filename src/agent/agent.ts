@@ -2,7 +2,6 @@
 // pods bound to it through the container runtime (pods/). startAgent() works over any Client and
 // ContainerRuntime (a remote `kite agent`, the agent embedded in `kite server`, or unit tests with
 // fakes); embedAgent() is what `kite server` calls: it also starts kite's own containerd.
-import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { type Clock, realClock } from '../client/clock.js';
@@ -11,7 +10,6 @@ import { EventRecorder } from '../client/event-recorder.js';
 import type { Client } from '../client/types.js';
 import { type RuntimeHandle, type StartRuntimeOptions, startContainerRuntime } from './containerd/start.js';
 import type { SupervisorLogger } from './containerd/supervisor.js';
-import { catatonitPath } from './images/builtin.js';
 import type { DnsOptions } from './kuberuntime/dns.js';
 import { clientResolveContext } from './kuberuntime/resolve-context.js';
 import { DEFAULT_CGROUP_ROOT } from './kuberuntime/qos.js';
@@ -173,25 +171,7 @@ export interface EmbeddedAgent {
   stop(): Promise<void>;
 }
 
-/**
- * Why the agent cannot run containers on this machine, or undefined when it can: `kite server`
- * checks this first and runs without a node (with a warning) instead of failing to start.
- */
-export function agentUnavailableReason(opts: { containerRuntimeEndpoint?: string } = {}): string | undefined {
-  if (process.platform !== 'linux') return `containers need Linux (this is ${process.platform})`;
-  if (process.getuid?.() !== 0) return 'the node agent needs root (containerd, runc, CNI, cgroups)';
-  if (opts.containerRuntimeEndpoint) return undefined;
-  const needed: Array<[string, string]> = [
-    ['/usr/bin/containerd', 'containerd'], ['/usr/bin/ctr', 'containerd'], ['/usr/sbin/runc', 'runc'], ['/usr/lib/cni/bridge', 'containernetworking-plugins'],
-  ];
-  for (const [path, pkg] of needed) if (!existsSync(path)) return `${path} is missing (apt-get install ${pkg})`;
-  try {
-    catatonitPath();
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
-  return undefined;
-}
+export { agentUnavailableReason } from './availability.js';
 
 /** The agent inside `kite server`: kite's containerd (with the pause image) + startAgent as a control-plane node. */
 export async function embedAgent(opts: EmbedAgentOptions): Promise<EmbeddedAgent> {

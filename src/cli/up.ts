@@ -54,7 +54,7 @@ export async function up(flags: UpFlags, steps = new Steps()): Promise<void> {
       if (still.length > 0) throw new Error(`still missing after apt-get: ${still.map((p) => `${p.name} (${p.purpose})`).join(', ')}`);
     });
   }
-  const { agentUnavailableReason } = await import('../agent/agent.js'); // the whole agent: only when needed
+  const { agentUnavailableReason } = await import('../agent/availability.js');
   const unavailable = agentUnavailableReason();
   if (unavailable) throw new Error(`this machine cannot run kite's node: ${unavailable}`);
   const t0 = steps.elapsedMs;

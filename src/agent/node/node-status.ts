@@ -78,10 +78,11 @@ export class NodeAgent {
   /** Creates the Node, or adopts the existing one (labels merged, status replaced). */
   async register(): Promise<Node> {
     const { client, clock } = this.#opts;
-    this.#info = await this.#opts.hostInfo();
-    const health = await this.health();
-    const built = nodeObject(this.#opts, this.#info, health, clock.now());
-    const desired: Node = { ...built, status: { ...built.status, images: await this.#images() } };
+    // At once: the node (and every pod waiting for it) is Ready only once it is registered.
+    const [info, health, images] = await Promise.all([this.#opts.hostInfo(), this.health(), this.#images()]);
+    this.#info = info;
+    const built = nodeObject(this.#opts, info, health, clock.now());
+    const desired: Node = { ...built, status: { ...built.status, images } };
     try {
       this.#node = await client.create<Node>(NODES, undefined, desired);
       this.#opts.log('node registered', { node: this.#opts.name });
