@@ -15,6 +15,13 @@ test('cgroup mount points come from mountinfo (v1 controllers and the unified tr
   assert.deepEqual(cgroupMountPoints(mountinfo), ['/sys/fs/cgroup/memory', '/sys/fs/cgroup/unified']);
 });
 
+test("this host's cgroup mount points are kept: a caller changing the list does not change the next answer", () => {
+  const first = cgroupMountPoints();
+  first.push('/not/a/cgroup');
+  assert.equal(cgroupMountPoints().includes('/not/a/cgroup'), false);
+  assert.deepEqual(cgroupMountPoints(), first.slice(0, -1));
+});
+
 test('removeCgroup removes the pod directory depth-first in every hierarchy, and refuses odd paths', async () => {
   const root = mkdtempSync(join(tmpdir(), 'kite-cg-'));
   try {
