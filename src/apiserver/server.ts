@@ -14,7 +14,7 @@ import type { HandlerContext } from './handlers/context.js';
 import { handleResource } from './handlers/resource.js';
 import { writeJson, writeStatusError } from './http/response.js';
 import { ApiMetrics } from './metrics.js';
-import { type OpenAPIV3, buildOpenAPIV3, serveOpenAPIV3 } from './openapi/openapi-v3.js';
+import { type OpenAPIV3, type ServedResource as OpenAPIResource, buildOpenAPIV3, serveOpenAPIV3 } from './openapi/openapi-v3.js';
 import { ALL_VERBS } from './registry/generic/resource.js';
 import type { ServedResource } from './registry/served-resource.js';
 import { type RequestInfo, parseRequestInfo } from './request-info.js';
@@ -43,7 +43,8 @@ export class ApiServer {
   readonly discovery: Discovery;
   readonly #opts: ApiServerOptions;
   readonly #byPath = new Map<string, ServedResource>();
-  readonly #openapi: OpenAPIV3;
+  readonly #openapiResources: OpenAPIResource[];
+  #openapi: OpenAPIV3 | undefined;
   #isReady = false;
 
   constructor(opts: ApiServerOptions) {
@@ -53,18 +54,16 @@ export class ApiServer {
       this.#byPath.set(`${group}/${version}/${resource}`, served);
     }
     this.discovery = new Discovery(opts.resources.map((r) => r.def));
-    this.#openapi = buildOpenAPIV3(
-      opts.resources.map(({ def }) => ({
-        group: def.group,
-        version: def.version,
-        kind: def.kind,
-        resource: def.resource,
-        namespaced: def.namespaced,
-        verbs: def.verbs ?? ALL_VERBS,
-        subresources: subresourcesOf(def).map((s) => ({ subresource: s.name, responseKind: { group: s.group, version: s.version, kind: s.kind }, verbs: s.verbs })),
-      })),
-      { serverVersion: KUBERNETES_VERSION.gitVersion },
-    );
+    // The documents (megabytes of JSON) are built on the first /openapi/v3 request, not at start-up.
+    this.#openapiResources = opts.resources.map(({ def }) => ({
+      group: def.group,
+      version: def.version,
+      kind: def.kind,
+      resource: def.resource,
+      namespaced: def.namespaced,
+      verbs: def.verbs ?? ALL_VERBS,
+      subresources: subresourcesOf(def).map((s) => ({ subresource: s.name, responseKind: { group: s.group, version: s.version, kind: s.kind }, verbs: s.verbs })),
+    }));
     this.server = createServer(opts.tls, (req, res) => void this.#handle(req, res));
     // exec/attach/port-forward arrive as upgrades: same authn -> authz -> routing, with a response on
     // the raw socket for errors; the streaming handlers take the socket over (streaming/upgrade.ts).
@@ -177,6 +176,7 @@ export class ApiServer {
     }
     if (path.startsWith('/openapi/v3')) {
       const etag = req.headers['if-none-match'];
+      this.#openapi ??= buildOpenAPIV3(this.#openapiResources, { serverVersion: KUBERNETES_VERSION.gitVersion });
       const answer = serveOpenAPIV3(this.#openapi, path, url.searchParams, typeof etag === 'string' ? etag : undefined);
       if (answer) {
         res.writeHead(answer.status, answer.headers);

@@ -29,12 +29,13 @@ export function registerServerCommand(program: Command): void {
     .option('--cgroup-root <path>', 'cgroup under which the pods run (default /kite)')
     .option('--kubelet-port <port>', "port of the node agent's API (logs, exec, port-forward; default 10250)", (v) => Number(v))
     .action(async (opts: ServerFlags) => {
-      // Loaded here, not at the top: every other kite command would pay for loading the whole API server.
-      const [{ startControlPlane }, { agentUnavailableReason }] = await Promise.all([
-        import('../server/control-plane.js'), import('../agent/agent.js'),
-      ]);
+      // Loaded here, not at the top: every other kite command would pay for loading the whole API server
+      // (and an API-only server for the agent's).
+      const { startControlPlane } = await import('../server/control-plane.js');
       // Without root or containerd the server still serves the API, just with no node of its own.
-      const unavailable = opts.disableAgent ? undefined : agentUnavailableReason({ containerRuntimeEndpoint: opts.containerRuntimeEndpoint });
+      const unavailable = opts.disableAgent
+        ? undefined
+        : (await import('../agent/agent.js')).agentUnavailableReason({ containerRuntimeEndpoint: opts.containerRuntimeEndpoint });
       if (unavailable) console.error(`warning: running without a node agent: ${unavailable} (--disable-agent says this is intended)`);
       const plane = await startControlPlane({
         dataDir: opts.dataDir,
@@ -50,6 +51,9 @@ export function registerServerCommand(program: Command): void {
           podCidr: opts.podCidr, podBridge: opts.podBridge, cgroupRoot: opts.cgroupRoot, kubeletPort: opts.kubeletPort,
         },
       });
+      // bin/kite held the young generation small for start-up; caches filled, it may grow under load.
+      const { releaseYoungGeneration } = await import('../server/startup-heap.js');
+      void plane.settled.then(releaseYoungGeneration);
       const stop = async (signal: string): Promise<void> => {
         plane.log.info({ signal }, 'shutting down');
         await plane.stop();

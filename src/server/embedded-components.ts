@@ -12,7 +12,7 @@ import type { ApiServer } from '../apiserver/server.js';
 import { startScheduler } from '../scheduler/scheduler.js';
 import type { NodeGetter } from '../apiserver/streaming/pod-target.js';
 import type { RuntimeHandle } from '../agent/containerd/start.js';
-import { type EmbeddedNode, type EmbeddedNodeOptions, startEmbeddedNode } from './embedded-node.js';
+import type { EmbeddedNode, EmbeddedNodeOptions } from './embedded-node.js';
 
 export interface EmbeddedOptions {
   dataDir: string;
@@ -47,7 +47,7 @@ export async function startEmbeddedComponents(opts: EmbeddedOptions): Promise<Em
   const abort = new AbortController();
   // The node (containerd start, registration) needs nothing from the controllers: start it meanwhile.
   const nodeStarting = opts.agent
-    ? startEmbeddedNode({ ...opts.agent, client, dataDir: opts.dataDir, pki: opts.pki, getNode: opts.getNode, log: opts.log, prestarted: opts.nodeRuntime })
+    ? (await import('./embedded-node.js')).startEmbeddedNode({ ...opts.agent, client, dataDir: opts.dataDir, pki: opts.pki, getNode: opts.getNode, log: opts.log, prestarted: opts.nodeRuntime })
     : undefined;
   nodeStarting?.catch(() => undefined);
   const informers = new SharedInformerFactory(client);
