@@ -1,6 +1,6 @@
 // bench/api: the API server over HTTPS on SQLite and on etcd, each next to the raw store figure
 // measured in the same run. Prints figures and ratios; never fails on noise.
-//   npm run bench:api            (KITE_BENCH_QUICK=1 for a short run)
+//   npm run bench:api            (KITE_BENCH_QUICK=1 for a short run, KITE_BENCH_SKIP_ETCD=1 for SQLite only)
 import { request, Agent } from 'node:https';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -263,6 +263,7 @@ async function main(): Promise<void> {
   console.log(`bench/api: ${SECONDS} s per throughput phase, LIST of ${LIST_SIZE}${quick ? ' (quick)' : ''}`);
   const sqlite = await measure('sqlite', undefined);
   print(sqlite);
+  if (process.env.KITE_BENCH_SKIP_ETCD === '1') return;
   const etcd = await startEtcd();
   try {
     const etcdReport = await measure('etcd', etcd.endpoint);

@@ -63,7 +63,9 @@ export async function startKiteServer(opts: StartOptions = {}): Promise<KiteServ
   const port = opts.port ?? (await freePort());
   const cacheDir = await mkdtemp(join(tmpdir(), 'kite-kubectl-cache-'));
   let out = '';
-  const child = spawn(process.execPath, [KITE_BIN, 'server', '--data-dir', dataDir, '--https-port', String(port), '--bind-address', '127.0.0.1', ...(opts.agent ? [] : ['--disable-agent']), ...(opts.args ?? [])], {
+  // KITE_SERVER_NODE_OPTIONS: extra node flags for the server only (e.g. --cpu-prof while a bench drives it).
+  const nodeFlags = (process.env.KITE_SERVER_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeFlags, KITE_BIN, 'server', '--data-dir', dataDir, '--https-port', String(port), '--bind-address', '127.0.0.1', ...(opts.agent ? [] : ['--disable-agent']), ...(opts.args ?? [])], {
     env: { ...process.env, KITE_LOG_LEVEL: 'warn', ...(opts.env ?? {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
