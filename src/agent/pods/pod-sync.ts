@@ -31,6 +31,8 @@ export interface SyncOutcome {
   requeueAfterMs?: number;
 }
 
+/** The kubelet's backOffPeriod: how soon a pod whose image pull failed is synced again. */
+const IMAGE_PULL_RETRY_MS = 10_000;
 const backoffKey = (pod: Pod, kind: ContainerKind, name: string): string => `${pod.metadata?.uid ?? ''}/${kind}/${name}`;
 
 /** The grace period of a container being stopped: the deletion's, else the pod's (or a failed probe's own). */
@@ -121,8 +123,9 @@ export class PodSync {
       if (failure) {
         failures.set(container.name, failure);
         if (failure.reason === 'ErrImagePull' || failure.reason === 'ImagePullBackOff') {
-          const remaining = this.deps.images.backoff.get(`${pod.metadata?.uid ?? ''}_${container.image ?? ''}`);
-          requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, remaining + 50);
+          // The kubelet's pod worker retries a failed sync every 10 s, not when the pull backoff
+          // ends, so syncs inside the window show ImagePullBackOff between pull attempts.
+          requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, IMAGE_PULL_RETRY_MS);
         } else {
           requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, 5_000);
         }
