@@ -199,6 +199,28 @@ describe('kite agent joins a kite server with its node token', () => {
     assert.equal(exec.code, 3, 'the fake streaming server exits with the length of stdin');
   });
 
+  test('the client certificate rotates in place: a selfnodeclient CSR, auto-approved, and the agent switches over', async () => {
+    const kubeconfig = standalone!.joined!.kubeconfigPath;
+    const serialOf = async (): Promise<string> => {
+      const kc = await readFile(kubeconfig, 'utf8');
+      const pem = Buffer.from(/client-certificate-data: (\S+)/.exec(kc)![1]!, 'base64').toString();
+      return new x509.X509Certificate(pem).serialNumber;
+    };
+    const before = await serialOf();
+    const year = 365 * 24 * 3600_000;
+    assert.ok(standalone!.rotation!.nextAt > Date.now() + 0.69 * year && standalone!.rotation!.nextAt < Date.now() + 0.91 * year, 'due at 70-90% of its life');
+    await standalone!.rotation!.rotateNow();
+    assert.notEqual(await serialOf(), before, 'the kubeconfig holds the new certificate');
+    const list = JSON.parse((await server.kubectl(['get', 'csr', '-o', 'json'])).stdout) as { items: Csr[] };
+    const renewal = list.items.find((c) => c.spec.signerName === 'kubernetes.io/kube-apiserver-client-kubelet' && c.spec.username === `system:node:${NODE}`);
+    assert.ok(renewal, 'the node asked for itself');
+    assert.equal(renewal.status?.conditions?.[0]?.reason, 'AutoApproved');
+    const who = await server.kubectl(['auth', 'whoami', '--kubeconfig', kubeconfig, '-o', 'jsonpath={.status.userInfo.username}']);
+    assert.equal(who.stdout, `system:node:${NODE}`);
+    const node = await standalone!.client.get<{ metadata: { name: string } }>({ group: '', version: 'v1', resource: 'nodes', namespaced: false }, undefined, NODE);
+    assert.equal(node.metadata.name, NODE, 'the agent keeps working with the new certificate');
+  });
+
   test('kite token create / list / delete: a new token joins another node; a deleted one is refused', async () => {
     const created = await runKite(['token', 'create', '--kubeconfig', server.kubeconfig, '--ttl', '2h', '--description', 'second worker']);
     assert.equal(created.code, 0, created.stderr);

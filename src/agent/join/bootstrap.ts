@@ -5,6 +5,7 @@
 // token needed); a certificate close to expiry is renewed with itself (selfnodeclient).
 import { join } from 'node:path';
 import { RestClient } from '../../client/rest-client.js';
+import type { Client } from '../../client/types.js';
 import { RENEW_BEFORE_MS } from '../../pki/bootstrap.js';
 import { createCsr } from '../../pki/csr.js';
 import { ensurePrivateDir } from '../../pki/files.js';
@@ -76,12 +77,10 @@ export async function joinCluster(opts: JoinOptions): Promise<JoinedCluster> {
     caPem = await fetchServerCa(server, token.caHash);
     client = new RestClient({ server, caPem, token: `${token.tokenId}.${token.tokenSecret}`, userAgent: 'kite-agent/bootstrap' });
   }
-  const { csrPem, keyPem } = await createCsr({ commonName: nodeUser(opts.nodeName), organizations: ['system:nodes'] });
-  const signal = AbortSignal.timeout(opts.timeoutMs ?? 600_000);
-  let certPem: string;
+  let issued: { certPem: string; keyPem: string };
   try {
-    certPem = await requestCertificate(client, {
-      csrPem, signerName: KUBELET_CLIENT_SIGNER, usages: CLIENT_USAGES, generateName: 'node-csr-', signal,
+    issued = await requestNodeClientCertificate(client, {
+      nodeName: opts.nodeName, signal: AbortSignal.timeout(opts.timeoutMs ?? 600_000),
       onCreated: (name) => log(renewWith ? 'client certificate renewal requested' : 'joining: client certificate requested', { csr: name }),
     });
   } catch (err) {
@@ -89,10 +88,29 @@ export async function joinCluster(opts: JoinOptions): Promise<JoinedCluster> {
   } finally {
     client.close();
   }
-  await ensurePrivateDir(opts.dataDir);
-  await writeKubeconfig(kubeconfigPath, { server, caPem: caPem!, certPem, keyPem, user: nodeUser(opts.nodeName), cluster: 'kite' });
+  await writeAgentKubeconfig(opts.dataDir, opts.nodeName, { server, caPem: caPem!, ...issued });
   log('client certificate issued', { kubeconfig: kubeconfigPath, user: nodeUser(opts.nodeName) });
-  return { kubeconfigPath, server, caPem: caPem!, certPem, keyPem, issued: true };
+  return { kubeconfigPath, server, caPem: caPem!, ...issued, issued: true };
+}
+
+/** A new key and a node client certificate for it, through a kube-apiserver-client-kubelet CSR posted with `client`. */
+export async function requestNodeClientCertificate(
+  client: Client,
+  opts: { nodeName: string; signal?: AbortSignal; onCreated?: (csrName: string) => void },
+): Promise<{ certPem: string; keyPem: string }> {
+  const { csrPem, keyPem } = await createCsr({ commonName: nodeUser(opts.nodeName), organizations: ['system:nodes'] });
+  const certPem = await requestCertificate(client, {
+    csrPem, signerName: KUBELET_CLIENT_SIGNER, usages: CLIENT_USAGES, generateName: 'node-csr-', signal: opts.signal, onCreated: opts.onCreated,
+  });
+  return { certPem, keyPem };
+}
+
+/** Writes <dataDir>/kubelet.kubeconfig (owner-only) with the node's credentials. */
+export async function writeAgentKubeconfig(dataDir: string, nodeName: string, creds: { server: string; caPem: string; certPem: string; keyPem: string }): Promise<string> {
+  const path = join(dataDir, AGENT_KUBECONFIG);
+  await ensurePrivateDir(dataDir);
+  await writeKubeconfig(path, { ...creds, user: nodeUser(nodeName), cluster: 'kite' });
+  return path;
 }
 
 /** A 401/403 from the bootstrap client means the token, not the network: say so. */

@@ -3,13 +3,16 @@
 // port 10250 as soon as its serving certificate is issued. The CLI passes kite's containerd; tests
 // pass the fake runtime.
 import { hostname } from 'node:os';
-import { RestClient } from '../../client/rest-client.js';
+import { RestClient, type RestClientConfig } from '../../client/rest-client.js';
+import type { Client } from '../../client/types.js';
 import { type Agent, type AgentOptions, startAgent } from '../agent.js';
 import { KUBELET_PORT } from '../node/node-object.js';
 import type { ContainerRuntime } from '../runtime/runtime.js';
 import type { AgentServer } from '../streaming/server.js';
 import { startJoinedAgentServer } from './agent-server.js';
 import { type JoinedCluster, joinCluster } from './bootstrap.js';
+import { type ClientRotation, startClientRotation } from './client-rotation.js';
+import { RotatingClient } from './rotating-client.js';
 
 type Log = (msg: string, fields?: Record<string, unknown>) => void;
 
@@ -32,9 +35,14 @@ export interface StandaloneAgentOptions {
   agent?: Partial<Omit<AgentOptions, 'client' | 'runtime' | 'dataDir' | 'nodeName' | 'kubeletPort'>>;
 }
 
+/** The agent's API client: a RestClient, or a RotatingClient when the agent holds its own certificate. */
+export type AgentClient = Client & { readonly config: RestClientConfig; close(): void };
+
 export interface StandaloneAgent {
   agent: Agent;
-  client: RestClient;
+  client: AgentClient;
+  /** Rotates the client certificate before it expires (agents that joined with a token). */
+  rotation?: ClientRotation;
   /** Set when this agent joined with a token (or reused its own kubeconfig). */
   joined?: JoinedCluster;
   /** Resolves with the agent API once the serving certificate is issued; undefined if it could not start. */
@@ -47,18 +55,22 @@ export async function startStandaloneAgent(opts: StandaloneAgentOptions): Promis
   const info: Log = (msg, fields) => opts.log?.info(fields ?? {}, msg);
   const warn: Log = (msg, fields) => opts.log?.warn(fields ?? {}, msg);
   let joined: JoinedCluster | undefined;
-  let client: RestClient;
+  let client: AgentClient;
+  let rotation: ClientRotation | undefined;
   if (opts.kubeconfig && !opts.token) {
     client = await RestClient.fromKubeconfig(opts.kubeconfig, opts.server ? { server: opts.server, userAgent: 'kite-agent' } : { userAgent: 'kite-agent' });
   } else {
     joined = await joinCluster({ server: opts.server, token: opts.token, dataDir: opts.dataDir, nodeName, log: info });
-    client = new RestClient({ server: joined.server, caPem: joined.caPem, certPem: joined.certPem, keyPem: joined.keyPem, userAgent: 'kite-agent' });
+    const rotating = new RotatingClient({ server: joined.server, caPem: joined.caPem, certPem: joined.certPem, keyPem: joined.keyPem, userAgent: 'kite-agent' });
+    rotation = startClientRotation({ client: rotating, dataDir: opts.dataDir, nodeName, certPem: joined.certPem, log: info });
+    client = rotating;
   }
   const port = opts.kubeletPort ?? KUBELET_PORT;
   let agent: Agent;
   try {
     agent = await startAgent({ ...opts.agent, client, runtime: opts.runtime, dataDir: opts.dataDir, nodeName, kubeletPort: port, log: opts.log });
   } catch (err) {
+    rotation?.stop();
     client.close();
     throw err;
   }
@@ -77,10 +89,12 @@ export async function startStandaloneAgent(opts: StandaloneAgentOptions): Promis
   return {
     agent,
     client,
+    rotation,
     joined,
     agentServer,
     stop: async () => {
       abort.abort();
+      rotation?.stop();
       await (await agentServer)?.close();
       await agent.stop();
       client.close();
