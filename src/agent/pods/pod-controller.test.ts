@@ -129,7 +129,10 @@ describe('pod worker: start-up and status', () => {
     await h.step(10_100);
     pod = await h.getPod('web');
     assert.equal(containerStatus(pod)?.state?.waiting?.reason, 'ErrImagePull', 'retried once the window closed, failed again');
-    await h.step(20_100);
+    await h.step(10_000);
+    pod = await h.getPod('web');
+    assert.equal(containerStatus(pod)?.state?.waiting?.reason, 'ImagePullBackOff', 'synced again after 10 s, inside the doubled window');
+    await h.step(10_100);
     pod = await h.getPod('web');
     assert.equal(pod.status?.phase, 'Running');
     const reasons = (await h.events()).map((e) => e.reason);
