@@ -10,7 +10,8 @@ import type { UserInfo } from './user.js';
 function request(headers: Record<string, string | string[]>): IncomingMessage {
   const distinct = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]));
   const flat = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]));
-  return { headers: flat, headersDistinct: distinct } as unknown as IncomingMessage;
+  const raw = Object.entries(distinct).flatMap(([k, values]) => values.flatMap((v) => [k.replace(/(^|-)([a-z])/g, (m) => m.toUpperCase()), v]));
+  return { headers: flat, headersDistinct: distinct, rawHeaders: raw } as unknown as IncomingMessage;
 }
 
 const admin: UserInfo = { name: 'system:admin', groups: ['system:masters', 'system:authenticated'] };
