@@ -5,6 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { connect as tlsConnect } from 'node:tls';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -174,6 +175,19 @@ describe('kite agent joins a kite server with its node token', () => {
     assert.match(cert.issuer, /kite-server-ca@/);
     const sans = cert.getExtension(x509.SubjectAlternativeNameExtension)!.names.toJSON().map((n) => `${n.type}:${n.value}`);
     assert.ok(sans.includes(`dns:${NODE}`) && sans.includes('ip:127.0.0.1'), sans.join(','));
+
+    // renewed while running: new connections see the new certificate
+    const served = (): Promise<string> => new Promise((resolve, reject) => {
+      const socket = tlsConnect({ host: '127.0.0.1', port: agentServer.port, rejectUnauthorized: false }, () => {
+        resolve(socket.getPeerCertificate().serialNumber);
+        socket.destroy();
+      });
+      socket.on('error', reject);
+    });
+    const before = await served();
+    assert.equal(before.toLowerCase(), cert.serialNumber.toLowerCase());
+    await agentServer.renewal.renewNow();
+    assert.notEqual(await served(), before);
   });
 
   test('kubectl logs and exec reach the joined agent through the API server', async () => {
@@ -209,7 +223,7 @@ describe('kite agent joins a kite server with its node token', () => {
     const before = await serialOf();
     const year = 365 * 24 * 3600_000;
     assert.ok(standalone!.rotation!.nextAt > Date.now() + 0.69 * year && standalone!.rotation!.nextAt < Date.now() + 0.91 * year, 'due at 70-90% of its life');
-    await standalone!.rotation!.rotateNow();
+    await standalone!.rotation!.renewNow();
     assert.notEqual(await serialOf(), before, 'the kubeconfig holds the new certificate');
     const list = JSON.parse((await server.kubectl(['get', 'csr', '-o', 'json'])).stdout) as { items: Csr[] };
     const renewal = list.items.find((c) => c.spec.signerName === 'kubernetes.io/kube-apiserver-client-kubelet' && c.spec.username === `system:node:${NODE}`);

@@ -6,6 +6,7 @@ import type { Client } from '../../client/types.js';
 import type { ContainerRuntime } from '../runtime/runtime.js';
 import { type AgentServer, startAgentServer } from '../streaming/server.js';
 import { fetchClientCa } from './fetch-ca.js';
+import { type Renewal, scheduleRenewal } from './renewal.js';
 import { ensureServingCert } from './serving-cert.js';
 
 export interface JoinedAgentServerOptions {
@@ -25,11 +26,15 @@ export interface JoinedAgentServerOptions {
   signal?: AbortSignal;
 }
 
-export async function startJoinedAgentServer(opts: JoinedAgentServerOptions): Promise<AgentServer> {
+export interface JoinedAgentServer extends AgentServer {
+  /** Renews the serving certificate at 70-90% of its lifetime. */
+  renewal: Renewal;
+}
+
+export async function startJoinedAgentServer(opts: JoinedAgentServerOptions): Promise<JoinedAgentServer> {
+  const servingOptions = { dataDir: opts.dataDir, nodeName: opts.nodeName, dns: [hostname().toLowerCase()], ips: opts.nodeIPs, caPem: opts.caPem, log: opts.log };
   const [serving, clientCaPem] = await Promise.all([
-    ensureServingCert(opts.client, {
-      dataDir: opts.dataDir, nodeName: opts.nodeName, dns: [hostname().toLowerCase()], ips: opts.nodeIPs, caPem: opts.caPem, log: opts.log, signal: opts.signal,
-    }),
+    ensureServingCert(opts.client, { ...servingOptions, signal: opts.signal }),
     fetchClientCa(opts.server, opts.caPem),
   ]);
   const server = await startAgentServer({
@@ -40,5 +45,23 @@ export async function startJoinedAgentServer(opts: JoinedAgentServerOptions): Pr
     log: opts.log,
   });
   opts.log?.('agent API serving (logs, exec, port-forward)', { port: server.port, certificate: serving.certPath, issued: serving.issued });
-  return server;
+  // Renewed while running; new TLS connections get the new certificate, open ones keep theirs.
+  const renewal = scheduleRenewal({
+    certPem: serving.certPem,
+    onError: (err) => opts.log?.('serving certificate renewal failed; retrying', { error: err instanceof Error ? err.message : String(err) }),
+    renew: async () => {
+      const fresh = await ensureServingCert(opts.client, { ...servingOptions, force: true, signal: AbortSignal.timeout(600_000) });
+      server.server.setSecureContext({ cert: fresh.certPem, key: fresh.keyPem, ca: clientCaPem, minVersion: 'TLSv1.2' });
+      opts.log?.('serving certificate renewed', { certificate: fresh.certPath });
+      return fresh.certPem;
+    },
+  });
+  return {
+    ...server,
+    renewal,
+    close: async () => {
+      renewal.stop();
+      await server.close();
+    },
+  };
 }

@@ -26,6 +26,8 @@ export interface ServingCertOptions {
   log?: (msg: string, fields?: Record<string, unknown>) => void;
   signal?: AbortSignal;
   now?: () => Date;
+  /** Ask for a new certificate even if the kept one is still good (renewal). */
+  force?: boolean;
 }
 
 export interface ServingCert {
@@ -43,7 +45,7 @@ export async function ensureServingCert(client: Client, opts: ServingCertOptions
   const dns = [...new Set([opts.nodeName, ...opts.dns.map((d) => d.toLowerCase())])];
   const ips = [...new Set(opts.ips)];
   const [certPem, keyPem] = await Promise.all([readIfExists(certPath), readIfExists(keyPath)]);
-  if (certPem && keyPem && (await stillGood(certPem, keyPem, { dns, ips }, opts))) return { certPem, keyPem, certPath, keyPath, issued: false };
+  if (!opts.force && certPem && keyPem && (await stillGood(certPem, keyPem, { dns, ips }, opts))) return { certPem, keyPem, certPath, keyPath, issued: false };
 
   const csr = await createCsr({ commonName: `system:node:${opts.nodeName}`, organizations: ['system:nodes'], dns, ips });
   const issued = await requestCertificate(client, {

@@ -8,10 +8,10 @@ import type { Client } from '../../client/types.js';
 import { type Agent, type AgentOptions, startAgent } from '../agent.js';
 import { KUBELET_PORT } from '../node/node-object.js';
 import type { ContainerRuntime } from '../runtime/runtime.js';
-import type { AgentServer } from '../streaming/server.js';
-import { startJoinedAgentServer } from './agent-server.js';
+import { type JoinedAgentServer, startJoinedAgentServer } from './agent-server.js';
 import { type JoinedCluster, joinCluster } from './bootstrap.js';
-import { type ClientRotation, startClientRotation } from './client-rotation.js';
+import { startClientRotation } from './client-rotation.js';
+import type { Renewal } from './renewal.js';
 import { RotatingClient } from './rotating-client.js';
 
 type Log = (msg: string, fields?: Record<string, unknown>) => void;
@@ -42,11 +42,11 @@ export interface StandaloneAgent {
   agent: Agent;
   client: AgentClient;
   /** Rotates the client certificate before it expires (agents that joined with a token). */
-  rotation?: ClientRotation;
+  rotation?: Renewal;
   /** Set when this agent joined with a token (or reused its own kubeconfig). */
   joined?: JoinedCluster;
   /** Resolves with the agent API once the serving certificate is issued; undefined if it could not start. */
-  agentServer: Promise<AgentServer | undefined>;
+  agentServer: Promise<JoinedAgentServer | undefined>;
   stop(): Promise<void>;
 }
 
@@ -56,7 +56,7 @@ export async function startStandaloneAgent(opts: StandaloneAgentOptions): Promis
   const warn: Log = (msg, fields) => opts.log?.warn(fields ?? {}, msg);
   let joined: JoinedCluster | undefined;
   let client: AgentClient;
-  let rotation: ClientRotation | undefined;
+  let rotation: Renewal | undefined;
   if (opts.kubeconfig && !opts.token) {
     client = await RestClient.fromKubeconfig(opts.kubeconfig, opts.server ? { server: opts.server, userAgent: 'kite-agent' } : { userAgent: 'kite-agent' });
   } else {
@@ -76,7 +76,7 @@ export async function startStandaloneAgent(opts: StandaloneAgentOptions): Promis
   }
   const abort = new AbortController();
   const caPem = client.config.caPem;
-  const agentServer: Promise<AgentServer | undefined> = caPem
+  const agentServer: Promise<JoinedAgentServer | undefined> = caPem
     ? startJoinedAgentServer({
       client, server: client.config.server, caPem, dataDir: opts.dataDir, nodeName, nodeIPs: agent.node.nodeIPs(),
       runtime: opts.runtime, port, host: opts.kubeletHost, log: info, signal: abort.signal,
