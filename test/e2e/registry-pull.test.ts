@@ -99,12 +99,16 @@ describe('image pulls from a registry (e2e)', { skip }, () => {
     }, 15_000);
 
   before(async () => {
-    [server, c, open, locked] = await Promise.all([
-      startKiteServer() /* API-only: the only node is the agent this test runs */,
-      startTestContainerd({ images: [] }),
-      startTestRegistry(),
-      startTestRegistry({ auth: USER }),
+    // Each started piece is kept even when another fails, so after() stops it (a leaked containerd
+    // or registry child would keep this process alive).
+    const started = await Promise.allSettled([
+      startKiteServer().then((s) => (server = s)) /* API-only: the only node is the agent this test runs */,
+      startTestContainerd({ images: [] }).then((x) => (c = x)),
+      startTestRegistry().then((r) => (open = r)),
+      startTestRegistry({ auth: USER }).then((r) => (locked = r)),
     ]);
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     v1 = await open.push(versioned('v1'), 'kite/busybox', 'pulled');
     priv = await locked.push(versioned('private'), 'kite/private', '1');
     client = await RestClient.fromKubeconfig(server.kubeconfig);
@@ -115,11 +119,11 @@ describe('image pulls from a registry (e2e)', { skip }, () => {
   });
 
   after(async () => {
-    await agent?.stop();
-    await c?.stop();
-    await server?.stop();
-    await open?.stop();
-    await locked?.stop();
+    const stops: [string, (() => Promise<void>) | undefined][] = [
+      ['agent', agent && (() => agent.stop())], ['containerd', c && (() => c.stop())], ['kite server', server && (() => server.stop())],
+      ['registry', open && (() => open.stop())], ['auth registry', locked && (() => locked.stop())],
+    ];
+    for (const [what, stop] of stops) await stop?.().catch((err: unknown) => console.error(`stopping the ${what} failed:`, err));
   });
 
   test('the pushed image is served by the registry (the push utility works)', async () => {
