@@ -174,6 +174,16 @@ describe('image pulls from a registry (e2e)', { skip }, () => {
     assert.equal((await c.runtime.imageStatus({ image })).image?.id, v2.config.digest);
   });
 
+  test('an image named by digest runs that exact image, though its tag has moved on', async () => {
+    const image = `${open.host}/kite/busybox@${v1.manifest.digest}`;
+    await apply('bydigest', { containers: [container(image, 'Always')] });
+    const pod = await running('bydigest');
+    assert.equal(appStatus(pod)?.imageID, image);
+    assert.equal((await c.runtime.imageStatus({ image })).image?.id, v1.config.digest);
+    const lines = await eventually('bydigest', /^Started: /);
+    assert.ok(lines.includes(`Pulling: Pulling image "${image}"`), lines.join('\n'));
+  });
+
   test('a tag the registry lacks: ErrImagePull with "not found"', async () => {
     const image = `${open.host}/kite/busybox:no-such-tag`;
     await apply('missing', { containers: [container(image, 'IfNotPresent')] });
