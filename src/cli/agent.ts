@@ -21,6 +21,8 @@ interface AgentFlags {
   dataDir: string;
   containerRuntimeEndpoint?: string;
   podCidr?: string;
+  podBridge?: string;
+  cgroupRoot?: string;
   nodeLabel?: string[];
 }
 
@@ -45,6 +47,9 @@ export function registerAgentCommand(program: Command): void {
     .option('--data-dir <dir>', "where the agent's credentials, containerd's state, pod files and logs live", DEFAULT_AGENT_DATA_DIR)
     .option('--container-runtime-endpoint <url>', 'use this CRI endpoint (unix://...) instead of starting containerd')
     .option('--pod-cidr <cidr>', "subnet of this node's pods (kite's containerd only)")
+    // A second node on one host (e.g. next to `kite up`) needs its own bridge, cgroups and port.
+    .option('--pod-bridge <name>', "Linux bridge of this node's pod network (kite's containerd only; default kite0)")
+    .option('--cgroup-root <path>', 'cgroup under which the pods run (default /kite)')
     .option('--node-label <key=value...>', 'extra labels of the node')
     .option('--kubelet-port <port>', "port of the agent's API (logs, exec, port-forward; default 10250)", (v) => Number(v))
     .action(async (flags: AgentFlags) => {
@@ -64,6 +69,7 @@ export function registerAgentCommand(program: Command): void {
         importPauseImage: true,
         logger: log,
         ...(flags.podCidr ? { podCidr: flags.podCidr } : {}),
+        ...(flags.podBridge ? { bridgeName: flags.podBridge } : {}),
       });
       log.info({ endpoint: runtime.endpoint }, 'container runtime ready');
       let standalone;
@@ -71,7 +77,7 @@ export function registerAgentCommand(program: Command): void {
         standalone = await startStandaloneAgent({
           server: joined?.server ?? flags.server, kubeconfig: joined?.kubeconfigPath ?? flags.kubeconfig,
           dataDir: flags.dataDir, nodeName: flags.nodeName, runtime: runtime.runtime, kubeletPort: flags.kubeletPort, log,
-          agent: { labels: parseLabels(flags.nodeLabel), podCIDR: flags.podCidr },
+          agent: { labels: parseLabels(flags.nodeLabel), podCIDR: flags.podCidr, ...(flags.cgroupRoot ? { cgroupRoot: flags.cgroupRoot } : {}) },
         });
       } catch (err) {
         await runtime.stop();
