@@ -59,7 +59,7 @@ export async function buildServedResources(store: Store, opts: ServedResourcesOp
   const all: ServedResource[] = [];
   for (const def of builtinResources()) {
     const registry = new RegistryStore(def, store, codec, admission);
-    const cache = new Cacher<KubeObject>({ store, prefix: resourcePrefix(def), decode: (kv) => codec.decode(kv) });
+    const cache = new Cacher<KubeObject>({ store, prefix: resourcePrefix(def), decode: (kv) => codec.decodeForCache(kv) });
     if (!def.virtual) registry.useCache(cache);
     const served = new ServedResource(def, registry, cache);
     if (def.group === '' && def.resource === 'pods') {

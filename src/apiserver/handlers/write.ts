@@ -2,7 +2,8 @@
 import { badRequest, unsupportedMediaType } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/meta.js';
 import { decodeObjectBody, mediaType, parseJson, readBody } from '../http/body.js';
-import { successStatus, writeJson } from '../http/response.js';
+import { successStatus, writeJson, writeJsonText } from '../http/response.js';
+import { sharedJson } from '../http/shared-json.js';
 import { findUnknownFields, strictDecodingMessage } from '../openapi/field-validation.js';
 import { applyPatch, type PatchType } from '../patch/apply-patch.js';
 import { deleteObject, parseDeleteOptions } from '../registry/generic/delete.js';
@@ -56,7 +57,8 @@ export async function handleCreate(ctx: HandlerContext): Promise<void> {
   }
   updateManagedFields(null, obj, manager, served.def.group ? `${served.def.group}/${served.def.version}` : served.def.version, 'Update');
   const created = await served.registry.create(rctx, obj);
-  writeJson(ctx.res, 201, created, warningHeaders(ctx.warnings));
+  // The written object went to the watch cache too: one serialization for this answer and the watch events.
+  writeJsonText(ctx.res, 201, sharedJson(created), warningHeaders(ctx.warnings));
 }
 
 export async function handleUpdate(ctx: HandlerContext): Promise<void> {
@@ -71,7 +73,7 @@ export async function handleUpdate(ctx: HandlerContext): Promise<void> {
     (current) => updateManagedFields(current, obj, manager, apiVersion, 'Update', info.subresource ? { subresource: info.subresource } : {}),
     { subresource: info.subresource },
   );
-  writeJson(ctx.res, created ? 201 : 200, object, warningHeaders(ctx.warnings));
+  writeJsonText(ctx.res, created ? 201 : 200, sharedJson(object), warningHeaders(ctx.warnings));
 }
 
 export async function handlePatch(ctx: HandlerContext): Promise<void> {
@@ -96,7 +98,7 @@ export async function handlePatch(ctx: HandlerContext): Promise<void> {
     // A patch that names no resourceVersion applies to whatever is current: retry on conflict.
     { subresource: info.subresource, retryOnConflict: !hasResourceVersion(patch), createIfMissing: type === 'apply' && info.subresource === '' },
   );
-  writeJson(ctx.res, created ? 201 : 200, object, warningHeaders(ctx.warnings));
+  writeJsonText(ctx.res, created ? 201 : 200, sharedJson(object), warningHeaders(ctx.warnings));
 }
 
 /** Fields an endpoint resets, so no manager owns them through it: status on the main resource, spec on /status. */

@@ -28,10 +28,42 @@ export const identityTransformer: ValueTransformer = {
   fromStorage: (_key, stored) => stored,
 };
 
+/** Written objects waiting for their watch event; a bound for writes whose event never comes. */
+const MAX_HANDED_OVER = 4096;
+
 export class ObjectCodec {
   readonly #transformer: ValueTransformer;
+  /** By storage key: the object a write stored and the exact bytes it stored. */
+  #handedOver = new Map<string, { value: Uint8Array; object: KubeObject }>();
+
   constructor(transformer: ValueTransformer = identityTransformer) {
     this.#transformer = transformer;
+  }
+
+  /**
+   * The registry hands the object it is writing to the watch cache: when the write's event comes
+   * back with the same bytes, decodeForCache() returns this object instead of parsing them again
+   * (and the response and the watch events then share one serialization, see sharedJson).
+   * From here on nobody may change `object` (the watch cache's contract).
+   */
+  handOver(key: string, value: Uint8Array, object: KubeObject): void {
+    if (this.#handedOver.size >= MAX_HANDED_OVER) this.#handedOver = new Map();
+    this.#handedOver.set(key, { value, object });
+  }
+
+  /** The write failed: no event will carry the object. */
+  withdraw(key: string): void {
+    this.#handedOver.delete(key);
+  }
+
+  /** decode() for the watch cache, the one reader that may share the written object. */
+  decodeForCache(kv: KeyValue): KubeObject {
+    const written = this.#handedOver.get(kv.key);
+    if (written === undefined) return this.decode(kv);
+    this.#handedOver.delete(kv.key);
+    if (!samePlain(written.value, kv.value)) return this.decode(kv);
+    written.object.metadata.resourceVersion = String(kv.modRevision);
+    return written.object;
   }
 
   encode(key: string, obj: KubeObject): Uint8Array {

@@ -128,11 +128,14 @@ export class RegistryStore {
       if (await this.#store.get(key)) throw alreadyExists(this.groupResource, meta.name ?? '');
       return obj;
     }
+    const value = this.#codec.encode(key, obj);
+    this.#codec.handOver(key, value, obj);
     try {
-      const kv = await this.#store.create(key, this.#codec.encode(key, obj));
+      const kv = await this.#store.create(key, value);
       meta.resourceVersion = String(kv.modRevision);
       return obj;
     } catch (err) {
+      this.#codec.withdraw(key);
       throw this.#translate(err, meta.name ?? '');
     }
   }
@@ -196,16 +199,21 @@ export class RegistryStore {
       // the stored JSON is compared, which is the object without its resourceVersion.
       const plain = this.#codec.encodePlain(obj);
       if (samePlain(plain, currentPlain)) return { object: current, created: false };
+      const value = this.#codec.toStorage(key, plain);
+      const removesNow = !opts.marksDeletion && isReadyToRemove(obj) && !this.def.deletionHold?.holds(obj);
+      // Not when it is removed at once: its resourceVersion changes again after the write.
+      if (!removesNow) this.#codec.handOver(key, value, obj);
       try {
-        const kv = await this.#store.update(key, this.#codec.toStorage(key, plain), currentKv!.modRevision);
+        const kv = await this.#store.update(key, value, currentKv!.modRevision);
         obj.metadata.resourceVersion = String(kv.modRevision);
-        if (!opts.marksDeletion && isReadyToRemove(obj) && !this.def.deletionHold?.holds(obj)) {
+        if (removesNow) {
           // The last finalizer of a deleted object is gone: the object goes with it.
           const removed = await this.#store.delete(key, kv.modRevision).catch(() => null);
           if (removed) obj.metadata.resourceVersion = String(removed.modRevision);
         }
         return { object: obj, created: false };
       } catch (err) {
+        this.#codec.withdraw(key);
         const retry = isStoreError(err, 'Conflict') && (opts.retryOnConflict || !requestedVersion) && attempt < MAX_CAS_RETRIES;
         if (retry) continue;
         throw this.#translate(err, name);
