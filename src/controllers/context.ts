@@ -14,6 +14,8 @@ export interface ControllerContext {
   workers?: number;
   /** kite's CAs, for the CSR signer (csrsigning signs nothing without them). */
   signingAuthorities?: SigningAuthorities;
+  /** PEM of the CA that signs the API server's serving certificate (published as kube-root-ca.crt). */
+  rootCaPem?: string;
 }
 
 /** Starts one controller: registers its informer handlers and runs its workers until `signal` aborts.

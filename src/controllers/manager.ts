@@ -14,6 +14,7 @@ import { startCronJobController } from './cronjob/start.js';
 import { startCsrApprovingController } from './certificates/approver.js';
 import { startCsrSigningController } from './certificates/signer.js';
 import { startCsrCleaner } from './certificates/cleaner.js';
+import { startRootCaCertPublisher } from './rootcacertpublisher/controller.js';
 
 export interface NamedController {
   /** Kubernetes' controller name (kube-controller-manager --controllers): "deployment", "garbage-collector", ... */
@@ -28,6 +29,7 @@ export const controllers: NamedController[] = [
   { name: 'garbage-collector', start: startGarbageCollector },
   { name: 'namespace', start: startNamespaceController },
   { name: 'serviceaccount', start: startServiceAccountController },
+  { name: 'root-ca-cert-publisher', start: startRootCaCertPublisher },
   { name: 'node-lifecycle', start: startNodeLifecycleController },
   { name: 'daemonset', start: startDaemonSetController },
   { name: 'job', start: startJobController },

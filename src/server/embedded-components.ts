@@ -56,6 +56,7 @@ export async function startEmbeddedComponents(opts: EmbeddedOptions): Promise<Em
     const started = await startControllers({
       client, informers, signal: abort.signal, log: opts.log.child({ component: 'controller-manager' }),
       signingAuthorities: { client: opts.pki.clientCa.authority, serving: opts.pki.serverCa.authority },
+      rootCaPem: opts.pki.serverCa.certPem,
     });
     opts.log.info({ controllers: started }, 'controllers started');
   }

@@ -232,6 +232,19 @@ describe('the examples/ manifests through kubectl on a real node (e2e)', { skip,
     assert.match(status, /^NoNewPrivs:\s+1$/m);
   });
 
+  test("service account credentials: every pod gets a bound token, the cluster CA and its namespace", async () => {
+    await waitReady('pod/security-context');
+    const dir = '/var/run/secrets/kubernetes.io/serviceaccount';
+    // Read as the pod's non-root user: the token file belongs to it.
+    const token = await kubectl(['exec', 'security-context', '--', 'cat', `${dir}/token`]);
+    assert.equal(await kubectl(['exec', 'security-context', '--', 'cat', `${dir}/namespace`]), NS);
+    const ca = await kubectl(['exec', 'security-context', '--', 'cat', `${dir}/ca.crt`]);
+    assert.equal(ca, readFileSync(join(server.dataDir, 'tls', 'server-ca.crt'), 'utf8'));
+    const who = await server.kubectl(['auth', 'whoami', '--token', token, '--kubeconfig', '/dev/null', '--server', server.url, '--certificate-authority', join(server.dataDir, 'tls', 'server-ca.crt'), '-o', 'jsonpath={.status.userInfo.username}']);
+    assert.equal(who.stdout, `system:serviceaccount:${NS}:default`, who.stderr);
+    assert.match(await kubectlFails(['exec', 'security-context', '--', 'touch', `${dir}/x`]), /Read-only file system/);
+  });
+
   test('root-refused: CreateContainerConfigError with the kubelet\'s message, in get, describe and events', async () => {
     const message = await until('the waiting message', async () => {
       const r = await kubectl(['get', 'pod', 'root-refused', '-o', 'jsonpath={.status.containerStatuses[0].state.waiting.reason}|{.status.containerStatuses[0].state.waiting.message}']);
