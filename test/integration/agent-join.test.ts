@@ -193,7 +193,8 @@ describe('kite agent joins a kite server with its node token', () => {
   test('kubectl logs and exec reach the joined agent through the API server', async () => {
     const manifest = JSON.stringify({
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'hello', namespace: 'default' },
-      spec: { nodeName: NODE, containers: [{ name: 'app', image: 'busybox:1.36', command: ['sleep', '3600'] }] },
+      // no kube-api-access volume: as root the agent would mount a tmpfs under the test's temp dir
+      spec: { nodeName: NODE, automountServiceAccountToken: false, containers: [{ name: 'app', image: 'busybox:1.36', command: ['sleep', '3600'] }] },
     });
     const created = await server.kubectl(['apply', '-f', '-'], { stdin: manifest });
     assert.equal(created.code, 0, created.stderr);
