@@ -4,7 +4,7 @@
 // this process over the fake runtime, so no root or containerd is needed.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { connect as tlsConnect } from 'node:tls';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -82,6 +82,9 @@ describe('kite agent joins a kite server with its node token', () => {
     await standalone?.stop();
     await streaming?.close();
     await server?.stop();
+    // as root, the agent mounts tmpfs volumes under its data dir: unmount what a failed test left
+    const mounts = (await readFile('/proc/self/mounts', 'utf8')).split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(`${work}/`));
+    for (const m of mounts.sort().reverse()) spawnSync('umount', ['-l', m]);
     await rm(work, { recursive: true, force: true });
   });
 
