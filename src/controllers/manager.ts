@@ -14,6 +14,7 @@ import { startCronJobController } from './cronjob/start.js';
 import { startCsrApprovingController } from './certificates/approver.js';
 import { startCsrSigningController } from './certificates/signer.js';
 import { startCsrCleaner } from './certificates/cleaner.js';
+import { startTokenCleaner } from './bootstrap/token-cleaner.js';
 import { startRootCaCertPublisher } from './rootcacertpublisher/controller.js';
 
 export interface NamedController {
@@ -38,6 +39,7 @@ export const controllers: NamedController[] = [
   { name: 'csrapproving', start: startCsrApprovingController },
   { name: 'csrsigning', start: startCsrSigningController },
   { name: 'csrcleaner', start: startCsrCleaner },
+  { name: 'tokencleaner', start: startTokenCleaner },
 ];
 
 /** Starts the named controllers (all by default); resolves when every one is running. */
