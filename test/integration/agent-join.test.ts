@@ -259,6 +259,12 @@ describe('kite agent joins a kite server with its node token', () => {
       joinCluster({ server: server.url, token: second, dataDir: join(work, 'worker-3'), nodeName: 'worker-3' }),
       /refused the join token \(401 Unauthorized\)/,
     );
+
+    // the token cleaner removes a token once it expires
+    const brief = (await runKite(['token', 'create', '--kubeconfig', server.kubeconfig, '--ttl', '2s'])).stdout.trim();
+    const briefSecret = `bootstrap-token-${brief.slice(69, 75)}`;
+    await until('the expired token is deleted', async () =>
+      (await server.kubectl(['get', 'secret', '-n', 'kube-system', briefSecret])).stderr.includes('NotFound') ? true : undefined);
   });
 
   test('kubectl certificate approve / deny with kube-apiserver-client: an approved user certificate works; system:masters is refused', async () => {
