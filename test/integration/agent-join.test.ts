@@ -239,6 +239,31 @@ describe('kite agent joins a kite server with its node token', () => {
     assert.equal(node.metadata.name, NODE, 'the agent keeps working with the new certificate');
   });
 
+  test('with --kubeconfig (an administrator\'s credentials) the serving CSR waits for kubectl certificate approve', async () => {
+    const dataDir = join(work, 'worker-k');
+    const other = await startStandaloneAgent({
+      kubeconfig: server.kubeconfig, dataDir, nodeName: 'worker-k', runtime: new FakeRuntime(), kubeletPort: await freePort(),
+      agent: { hostInfo: async () => ({ ...(await readHostInfo(dataDir)), internalIPs: ['127.0.0.1'] }), cgroups: new NoPodCgroups() },
+    });
+    try {
+      assert.equal(other.joined, undefined);
+      assert.equal(other.rotation, undefined, 'credentials the agent did not get itself are not rotated');
+      const pending = await until('a pending serving CSR', async () => {
+        const list = JSON.parse((await server.kubectl(['get', 'csr', '-o', 'json'])).stdout) as { items: Csr[] };
+        return list.items.find((c) => c.spec.signerName === 'kubernetes.io/kubelet-serving' && c.spec.username === 'system:admin');
+      });
+      await new Promise((r) => setTimeout(r, 500));
+      const still = await server.kubectl(['get', 'csr', pending.metadata.name, '-o', 'jsonpath={.status.conditions}']);
+      assert.equal(still.stdout, '', 'not auto-approved: the requester is not the node');
+      const approved = await server.kubectl(['certificate', 'approve', pending.metadata.name]);
+      assert.equal(approved.code, 0, approved.stderr);
+      const agentServer = await other.agentServer;
+      assert.ok(agentServer, 'the agent API starts once approved');
+    } finally {
+      await other.stop();
+    }
+  });
+
   test('kite token create / list / delete: a new token joins another node; a deleted one is refused', async () => {
     const created = await runKite(['token', 'create', '--kubeconfig', server.kubeconfig, '--ttl', '2h', '--description', 'second worker']);
     assert.equal(created.code, 0, created.stderr);

@@ -4,6 +4,7 @@
 // pass the fake runtime.
 import { hostname } from 'node:os';
 import { RestClient, type RestClientConfig } from '../../client/rest-client.js';
+import { ensurePrivateDir } from '../../pki/files.js';
 import type { Client } from '../../client/types.js';
 import { type Agent, type AgentOptions, startAgent } from '../agent.js';
 import { KUBELET_PORT } from '../node/node-object.js';
@@ -52,6 +53,7 @@ export interface StandaloneAgent {
 
 export async function startStandaloneAgent(opts: StandaloneAgentOptions): Promise<StandaloneAgent> {
   const nodeName = (opts.nodeName ?? hostname()).toLowerCase();
+  await ensurePrivateDir(opts.dataDir);
   const info: Log = (msg, fields) => opts.log?.info(fields ?? {}, msg);
   const warn: Log = (msg, fields) => opts.log?.warn(fields ?? {}, msg);
   let joined: JoinedCluster | undefined;
