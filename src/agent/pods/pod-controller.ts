@@ -47,6 +47,8 @@ export interface PodControllerOptions {
   housekeepingPeriodMs?: number;
   /** Every pod is synced at least this often; default 60 s. */
   resyncPeriodMs?: number;
+  /** RunPodSandbox calls at once; default 4 (pod-sync.ts DEFAULT_SANDBOX_CONCURRENCY), 0: no limit. */
+  sandboxConcurrency?: number;
   /** An informer over this node's pods; default: one made here (fieldSelector spec.nodeName). */
   informer?: SharedInformer<Pod>;
 }
@@ -82,7 +84,7 @@ export class PodController {
     const images = new ImageManager(opts.runtime, opts.record, new Backoff(opts.clock, CONTAINER_BACKOFF));
     this.podSync = new PodSync({
       nodeName: opts.nodeName, runtime: opts.runtime, builder: opts.builder, images, record: opts.record, clock: opts.clock,
-      probes: opts.prober, crashBackoff: this.crashBackoff, log: opts.log,
+      probes: opts.prober, crashBackoff: this.crashBackoff, log: opts.log, sandboxConcurrency: opts.sandboxConcurrency,
       pullCredentials: (pod, image) => this.#pullCredentials(pod, image),
     });
     this.workers = new PodWorkers({

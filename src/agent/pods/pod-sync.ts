@@ -2,6 +2,7 @@
 // KillPod and container garbage collection. Decides with computePodActions, then acts:
 // kill what must go, create the sandbox, start the next init container or the app containers
 // (respecting CrashLoopBackOff), and records each container's start failure for the status.
+import { bulkhead } from 'cockatiel';
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import type { Log } from '../../client/controller-base.js';
 import { isNotFound, type ContainerRuntime } from '../runtime/runtime.js';
@@ -24,6 +25,12 @@ export interface PodSyncDeps extends ContainerOpsDeps {
   /** Registry credentials from the pod's imagePullSecrets. */
   pullCredentials(pod: Pod, image: string): Promise<AuthConfig[]>;
   log: Log;
+  /**
+   * RunPodSandbox calls in flight at once (0: no limit). A burst of pods otherwise sends them all
+   * to containerd together: none finishes sooner on 2 cores, and the process (the API server too,
+   * for the embedded agent) stalls for a second at a time while they all come back together.
+   */
+  sandboxConcurrency?: number;
 }
 
 export interface SyncOutcome {
@@ -42,8 +49,16 @@ export function gracePeriodFor(pod: Pod, spec: Container | undefined, reason?: '
   return probe?.terminationGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
 }
 
+/** RunPodSandbox calls at once by default (see PodSyncDeps.sandboxConcurrency). */
+export const DEFAULT_SANDBOX_CONCURRENCY = 4;
+
 export class PodSync {
-  constructor(readonly deps: PodSyncDeps) {}
+  readonly #sandboxStarts;
+
+  constructor(readonly deps: PodSyncDeps) {
+    const limit = deps.sandboxConcurrency ?? DEFAULT_SANDBOX_CONCURRENCY;
+    this.#sandboxStarts = limit > 0 ? bulkhead(limit, Infinity) : undefined;
+  }
 
   /**
    * Brings the runtime in line with the pod. `failures` is the pod's reason cache: a container's
@@ -91,7 +106,8 @@ export class PodSync {
       try {
         sandboxConfig = await this.#sandboxConfig(pod, actions.sandboxAttempt);
         tracePod(pod.metadata?.uid, 'sandbox-config');
-        sandboxId = await runtime.runPodSandbox(sandboxConfig);
+        const config = sandboxConfig;
+        sandboxId = await (this.#sandboxStarts ? this.#sandboxStarts.execute(() => runtime.runPodSandbox(config)) : runtime.runPodSandbox(config));
         tracePod(pod.metadata?.uid, 'sandbox');
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
