@@ -11,19 +11,12 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { containerdSkipReason, startTestContainerd, type TestContainerd } from '../util/containerd.js';
 import { KITE_BIN, type KiteServer, freePort, startKiteServer } from '../util/kite-server.js';
+import { untilWithin } from '../util/until.js';
 
 const skip = containerdSkipReason();
 if (skip) console.log(`# agent join e2e skipped: ${skip}`);
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const until = untilWithin(60_000, 250);
 
 describe('kite agent joins with a token (e2e, containerd)', { skip }, () => {
   const nodeName = `e2e-join-${process.pid}`;

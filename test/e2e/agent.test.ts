@@ -18,6 +18,7 @@ import { RestClient } from '../../src/client/rest-client.js';
 import { LEASES, NODES, PODS } from '../../src/client/resources.js';
 import { containerdSkipReason, startTestContainerd, type TestContainerd } from '../util/containerd.js';
 import { type KiteServer, startKiteServer } from '../util/kite-server.js';
+import { untilWithin } from '../util/until.js';
 
 const skip = containerdSkipReason();
 if (skip) console.log(`# agent e2e skipped: ${skip}`);
@@ -35,20 +36,7 @@ function httpOnce(ip: string, port: number, timeoutMs = 1000): Promise<{ status:
   });
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = untilWithin(30_000, 100);
 
 // Serves its hostname over HTTP; the shell exits promptly on SIGTERM (PID 1 ignores signals it has no trap for).
 const WEB_COMMAND = ['sh', '-c', 'mkdir -p /www && hostname > /www/index.html && httpd -p 8080 -h /www && trap "exit 0" TERM; while :; do sleep 1 & wait $!; done'];

@@ -17,6 +17,7 @@ import { runtimeConformance } from '../../src/agent/runtime/conformance.js';
 import { registerImageCommands } from '../../src/cli/image.js';
 import type { ContainerStatus } from '../../src/agent/runtime/types.js';
 import { containerdSkipReason, startTestContainerd, type TestContainerd } from '../util/containerd.js';
+import { untilWithin } from '../util/until.js';
 
 const skip = containerdSkipReason();
 if (skip) console.log(`# containerd e2e skipped: ${skip}`);
@@ -82,15 +83,7 @@ function dockerArchive(repoTag: string): Buffer {
   ]);
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = untilWithin(10_000, 50);
 
 describe('containerd through CRI (e2e)', { skip }, () => {
   let c: TestContainerd;

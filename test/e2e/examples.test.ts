@@ -5,7 +5,7 @@
 // `kite up` or another test's node on the same host.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,8 @@ import { teardownNode } from '../../src/cli/up/teardown.js';
 import { containerdSkipReason } from '../util/containerd.js';
 import { type KiteServer, freePort, startKiteServer } from '../util/kite-server.js';
 import { startTmux, tmuxSkipReason } from '../util/tmux.js';
+import { processesUsing } from '../util/processes.js';
+import { untilWithin } from '../util/until.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../../examples/', import.meta.url));
 const NS = 'examples';
@@ -27,32 +29,12 @@ const TICKER = "trap 'exit 0' TERM; i=0; while true; do i=$((i+1)); echo tick $i
 const skip = containerdSkipReason() ?? tmuxSkipReason();
 if (skip) console.log(`# examples e2e skipped: ${skip}`);
 
-async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = untilWithin(30_000, 100);
 
 const httpGet = (url: string): Promise<{ status: number; body: string }> =>
   fetch(url, { signal: AbortSignal.timeout(3000) }).then(async (r) => ({ status: r.status, body: await r.text() }));
 
 /** Processes whose command line mentions dir (kite server, containerd, shims). */
-function processesUsing(dir: string): string[] {
-  const out: string[] = [];
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      if (argv.includes(dir)) out.push(`${pid}: ${argv}`);
-    } catch {
-      // gone
-    }
-  }
-  return out;
-}
 
 /** A number for this run's bridge kex<N> and subnet 10.47.<N>.0/24 that no other run holds. */
 function freeSlot(): number {

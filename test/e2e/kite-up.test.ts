@@ -12,6 +12,7 @@ import { after, describe, test } from 'node:test';
 import { cgroupMountPoints } from '../../src/agent/runtime/cgroups.js';
 import { containerdSkipReason } from '../util/containerd.js';
 import { KITE_BIN, freePort, runKubectl } from '../util/kite-server.js';
+import { processesUsing } from '../util/processes.js';
 
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -65,18 +66,6 @@ function running(pid: number): boolean {
 }
 
 /** Processes whose command line mentions dir (kite server, containerd, shims). */
-function processesUsing(dir: string): string[] {
-  const out: string[] = [];
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      if (argv.includes(dir)) out.push(`${pid}: ${argv}`);
-    } catch {
-      // gone
-    }
-  }
-  return out;
-}
 
 const podCgroups = (): string[] => cgroupMountPoints().flatMap((m) => ['', 'burstable', 'besteffort'].flatMap((q) => {
   const dir = join(m, 'kite', q);

@@ -19,6 +19,7 @@ import type { PodSandboxConfig } from '../../src/agent/runtime/types.js';
 import { systemMounter } from '../../src/agent/volumes/mount.js';
 import { VolumeManager } from '../../src/agent/volumes/volume-manager.js';
 import { containerdSkipReason, startTestContainerd, type TestContainerd } from '../util/containerd.js';
+import { untilWithin } from '../util/until.js';
 
 const skip = containerdSkipReason();
 if (skip) console.log(`# kuberuntime e2e skipped: ${skip}`);
@@ -31,15 +32,7 @@ const ctx = fakeContext({
   services: [{ metadata: { namespace: 'default', name: 'kubernetes' }, spec: { clusterIP: '10.43.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP' }] } }],
 });
 
-async function until<T>(what: string, fn: () => T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = untilWithin(15_000, 50);
 
 describe('kuberuntime + volumes + probes on containerd (e2e)', { skip }, () => {
   let c: TestContainerd;

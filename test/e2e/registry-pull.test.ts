@@ -20,24 +20,12 @@ import { PODS, SERVICE_ACCOUNTS } from '../../src/client/resources.js';
 import { containerdSkipReason, startTestContainerd, type TestContainerd } from '../util/containerd.js';
 import { freePort, KITE_BIN, type KiteServer, startKiteServer } from '../util/kite-server.js';
 import { registrySkipReason, startTestRegistry, type TestRegistry } from '../util/registry.js';
+import { untilWithin } from '../util/until.js';
 
 const skip = containerdSkipReason() ?? registrySkipReason();
 if (skip) console.log(`# registry pull e2e skipped: ${skip}`);
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = untilWithin(60_000, 100);
 
 /** busybox plus /version, so two pushes under one tag are different images. */
 const versioned = (version: string): OciImageSpec => {

@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { containerdSkipReason } from '../util/containerd.js';
 import { freePort } from '../util/kite-server.js';
 import { FOREVER, POD, type StreamingEnv, WEB_PORT, startStreamingEnv } from '../util/streaming-env.js';
+import { untilWithin } from '../util/until.js';
 
 const skip = containerdSkipReason() ?? (process.env.PATH?.split(':').some((d) => d) ? undefined : 'no PATH');
 if (skip) console.log(`# streaming e2e skipped: ${skip}`);
@@ -15,15 +16,7 @@ if (skip) console.log(`# streaming e2e skipped: ${skip}`);
 const SPDY_EXEC = { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' };
 const SPDY_PORT_FORWARD = { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' };
 
-async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = untilWithin(10_000, 50);
 
 function httpText(port: number): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {

@@ -19,6 +19,7 @@ import { createCsr } from '../../src/pki/csr.js';
 import { writeKubeconfig } from '../../src/pki/kubeconfig.js';
 import * as x509 from '../../src/pki/x509.js';
 import { KITE_BIN, type KiteServer, freePort, startKiteServer } from '../util/kite-server.js';
+import { untilWithin } from '../util/until.js';
 
 interface Csr {
   metadata: { name: string };
@@ -43,15 +44,7 @@ function runKite(args: string[], timeoutMs = 30_000): Promise<{ code: number; st
   });
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const until = untilWithin(20_000, 200);
 
 describe('kite agent joins a kite server with its node token', () => {
   let server: KiteServer;

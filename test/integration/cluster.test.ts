@@ -10,24 +10,11 @@ import { RestClient } from '../../src/client/rest-client.js';
 import type { Watch } from '../../src/client/types.js';
 import { type SimNodes, startSimNodes } from '../../src/simnodes/sim-nodes.js';
 import { type KiteServer, startKiteServer } from '../util/kite-server.js';
+import { untilWithin } from '../util/until.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await fn();
-      if (value !== undefined && value !== false) return value;
-      last = value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
-    await sleep(200);
-  }
-}
+const until = untilWithin(30_000, 200);
 
 const isReady = (p: Pod): boolean => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 const isLive = (p: Pod): boolean => !p.metadata?.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed';

@@ -19,21 +19,9 @@ import type { DaemonSet } from '../../src/controllers/daemonset/types.js';
 import { nodeLifecycleStarter } from '../../src/controllers/nodelifecycle/start.js';
 import { type SimNodes, startSimNodes } from '../../src/simnodes/sim-nodes.js';
 import { KITE_BIN, type KiteServer, startKiteServer } from '../util/kite-server.js';
+import { untilWithin } from '../util/until.js';
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await fn();
-      if (value !== undefined && value !== false) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = untilWithin(20_000, 100);
 
 describe('sim nodes, node lifecycle and DaemonSets against kite server', () => {
   let kite: KiteServer;
