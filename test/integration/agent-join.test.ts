@@ -62,13 +62,6 @@ describe('kite agent joins a kite server with its node token', () => {
     streaming = await startFakeStreamingServer();
     // exec and attach go to a fake of containerd's streaming server
     runtime.exec = async (request) => fakeStreamingUrl(streaming.url, request);
-    // The agent creates containers from the pulled image's ID, as the kubelet does; the fake
-    // runtime looks images up by name only, so translate.
-    const create = runtime.createContainer.bind(runtime);
-    runtime.createContainer = (sandboxId, config, sandbox) => {
-      const image = [...runtime.images.values()].find((i) => i.id === config.image.image);
-      return create(sandboxId, image ? { ...config, image: { ...config.image, image: image.repoTags[0]! } } : config, sandbox);
-    };
   });
 
   after(async () => {

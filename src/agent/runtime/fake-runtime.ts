@@ -148,7 +148,8 @@ export class FakeRuntime implements ContainerRuntime {
     this.#record('createContainer', [podSandboxId, config, sandboxConfig]);
     const sandbox = this.#sandbox(podSandboxId, 'CreateContainer');
     if (sandbox.status.state !== 'SANDBOX_READY') throw new RuntimeError('Unknown', `sandbox ${podSandboxId} is not ready`, 'CreateContainer');
-    const image = this.images.get(normalizeImageRef(config.image.image));
+    // By name or by ID: the kubelet (and kite's agent) create containers from the image's ID.
+    const image = this.#findImage(config.image.image);
     if (!image) throw new RuntimeError('NotFound', `failed to get image "${config.image.image}": not found`, 'CreateContainer');
     const duplicate = [...this.containers.values()].find((c) => c.podSandboxId === podSandboxId
       && c.config.metadata.name === config.metadata.name && (c.config.metadata.attempt ?? 0) === (config.metadata.attempt ?? 0));
