@@ -13,7 +13,6 @@
 // printed, with the server's event-loop delay. KITE_BENCH_PROF=<dir>: kite server's CPU profile (bench/cpu-prof).
 // KITE_BENCH_SIDE=1: no `kite up`: a `kite server` with its own pod subnet, bridge, cgroup root and
 // kubelet port, so the pod figures can be taken while other kite nodes run here (tests).
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -30,8 +29,9 @@ import { importLocalImages, waitForNodeReady } from '../src/cli/up/cluster-clien
 import { otherKiteNodes, serverLayout } from '../src/cli/up/server-process.js';
 import { teardownNode } from '../src/cli/up/teardown.js';
 import { containerdSkipReason, startTestContainerd } from '../test/util/containerd.js';
-import { KITE_BIN, type KiteServer, freePort, startKiteServer } from '../test/util/kite-server.js';
+import { type KiteServer, freePort, startKiteServer } from '../test/util/kite-server.js';
 import { criTimingsWithKiteConfigs } from './cri-kite-configs.js';
+import { kite } from './kite-cli.js';
 import { rawCriTimings } from './cri-raw.js';
 import { type ClientTimes, breakdown, loopDelay } from './pod-trace.js';
 
@@ -52,17 +52,6 @@ const percentile = (samples: number[], p: number): number => {
 const ms = (v: number): string => `${v.toFixed(0)} ms`;
 const sec = (v: number): string => `${(v / 1000).toFixed(2)} s`;
 
-function kite(args: string[], env: Record<string, string>): Promise<{ code: number; out: string; ms: number }> {
-  const t0 = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [KITE_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code: code ?? -1, out, ms: performance.now() - t0 }));
-  });
-}
 
 function rssMb(pid: number): number {
   try {

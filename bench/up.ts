@@ -5,7 +5,6 @@
 // single-node clusters. Also `kite up` again after `kite down` (data kept). Prints each run's steps
 // as `kite up` reports them. Figures, not pass/fail. Needs root, containerd, and no other kite node.
 //   npm run bench:up                      (KITE_BENCH_RUNS=N: N cold starts, default 3)
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +13,8 @@ import { cleanupLeftovers, knownIds, removeBridge } from '../src/agent/container
 import { ContainerdSupervisor } from '../src/agent/containerd/supervisor.js';
 import { otherKiteNodes } from '../src/cli/up/server-process.js';
 import { containerdSkipReason } from '../test/util/containerd.js';
-import { KITE_BIN, freePort } from '../test/util/kite-server.js';
+import { freePort } from '../test/util/kite-server.js';
+import { kite } from './kite-cli.js';
 
 const RUNS = Number(process.env.KITE_BENCH_RUNS ?? 3);
 /** Cold start to a working cluster of other tools on a comparable VM (published and measured elsewhere; not re-run here). */
@@ -22,17 +22,6 @@ const ANCHORS = 'k3d 19.9 s, kind 33 s, minikube 50.8 s';
 
 interface Run { ms: number; fromServerStart: number; steps: string[] }
 
-function kite(args: string[], env: Record<string, string>): Promise<{ code: number; out: string; ms: number }> {
-  const t0 = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [KITE_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code: code ?? -1, out, ms: performance.now() - t0 }));
-  });
-}
 
 const parseUp = (out: string, ms: number): Run => {
   const m = /kite is up: ([\d.]+) (ms|s) from start/.exec(out);
