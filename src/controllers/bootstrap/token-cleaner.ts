@@ -5,13 +5,12 @@ import { secretValue } from '../../apiserver/authn/bootstrap-token.js';
 import type { KubeObject } from '../../apimachinery/meta.js';
 import { type Clock, realClock } from '../../client/clock.js';
 import { runController } from '../../client/controller-base.js';
-import { isNotFound } from '../../client/errors.js';
 import { newInformer } from '../../client/informer.js';
 import { Lister } from '../../client/lister.js';
 import { SECRETS } from '../../client/resources.js';
 import type { Client } from '../../client/types.js';
-import { RateLimitingQueue } from '../../client/workqueue/rate-limiting-queue.js';
 import type { ControllerContext, StartController } from '../context.js';
+import { DeadlineCleaner } from '../deadline-cleaner.js';
 
 const NAMESPACE = 'kube-system';
 
@@ -22,30 +21,13 @@ export function tokenExpiry(secret: KubeObject): number {
   return Number.isFinite(at) ? at : Infinity;
 }
 
-export class TokenCleaner {
-  readonly queue: RateLimitingQueue<string>;
-
-  constructor(
-    readonly client: Pick<Client, 'delete'>,
-    readonly secrets: Lister<KubeObject>,
-    readonly clock: Clock = realClock,
-  ) {
-    this.queue = new RateLimitingQueue<string>({ clock });
+export class TokenCleaner extends DeadlineCleaner<KubeObject> {
+  constructor(client: Pick<Client, 'delete'>, secrets: Lister<KubeObject>, clock: Clock = realClock) {
+    super(client, secrets, clock, SECRETS, NAMESPACE);
   }
 
-  enqueue(secret: KubeObject): void {
-    const due = tokenExpiry(secret);
-    if (secret.metadata.name && Number.isFinite(due)) this.queue.addAfter(secret.metadata.name, Math.max(0, due - this.clock.now()));
-  }
-
-  async sync(name: string): Promise<void> {
-    const secret = this.secrets.namespace(NAMESPACE).get(name);
-    if (!secret || tokenExpiry(secret) > this.clock.now()) return;
-    try {
-      await this.client.delete(SECRETS, NAMESPACE, name, { preconditions: { uid: secret.metadata.uid } });
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
+  deadline(secret: KubeObject): number {
+    return tokenExpiry(secret);
   }
 }
 

@@ -5,13 +5,12 @@
 import type { CertificateSigningRequest } from '../../apiserver/registry/certificates/certificatesigningrequests/types.js';
 import { type Clock, realClock } from '../../client/clock.js';
 import { runController } from '../../client/controller-base.js';
-import { isNotFound } from '../../client/errors.js';
 import type { Lister } from '../../client/lister.js';
 import { CERTIFICATE_SIGNING_REQUESTS } from '../../client/resources.js';
 import type { Client } from '../../client/types.js';
-import { RateLimitingQueue } from '../../client/workqueue/rate-limiting-queue.js';
 import * as x509 from '../../pki/x509.js';
 import type { ControllerContext, StartController } from '../context.js';
+import { DeadlineCleaner } from '../deadline-cleaner.js';
 
 const HOUR = 3600_000;
 export const PENDING_EXPIRATION_MS = 24 * HOUR;
@@ -34,31 +33,13 @@ export function csrDeadline(csr: CertificateSigningRequest): number {
   return valid.length ? Math.min(...valid) : Infinity;
 }
 
-export class CsrCleaner {
-  readonly queue: RateLimitingQueue<string>;
-
-  constructor(
-    readonly client: Pick<Client, 'delete'>,
-    readonly csrs: Lister<CertificateSigningRequest>,
-    readonly clock: Clock = realClock,
-  ) {
-    this.queue = new RateLimitingQueue<string>({ clock });
+export class CsrCleaner extends DeadlineCleaner<CertificateSigningRequest> {
+  constructor(client: Pick<Client, 'delete'>, csrs: Lister<CertificateSigningRequest>, clock: Clock = realClock) {
+    super(client, csrs, clock, CERTIFICATE_SIGNING_REQUESTS, undefined);
   }
 
-  enqueue(csr: CertificateSigningRequest): void {
-    const name = csr.metadata?.name;
-    const due = csrDeadline(csr);
-    if (name && Number.isFinite(due)) this.queue.addAfter(name, Math.max(0, due - this.clock.now()));
-  }
-
-  async sync(name: string): Promise<void> {
-    const csr = this.csrs.get(name);
-    if (!csr || csrDeadline(csr) > this.clock.now()) return;
-    try {
-      await this.client.delete(CERTIFICATE_SIGNING_REQUESTS, undefined, name, { preconditions: { uid: csr.metadata.uid } });
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
+  deadline(csr: CertificateSigningRequest): number {
+    return csrDeadline(csr);
   }
 }
 
